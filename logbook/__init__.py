@@ -1,0 +1,3 @@
+"""Incident Logbook: a desktop log of security incidents."""
+
+__version__ = "0.1.0"

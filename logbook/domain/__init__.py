@@ -1,0 +1,1 @@
+"""The incident record, its enumerations, validation and the CSV schema: pure Python, no Qt, no engine."""

@@ -1,0 +1,87 @@
+"""The incident as people edit it: what the form, the CSV reader and validation work on."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+
+from logbook.domain.enums import (
+    Attribution,
+    Damage,
+    DatePrecision,
+    Outcome,
+    SourceKind,
+    TargetType,
+    Verification,
+    Weapon,
+)
+
+
+@dataclasses.dataclass
+class SourceDraft:
+    name: str | None = None
+    kind: str = SourceKind.OTHER.value
+    url: str | None = None
+    published: dt.date | None = None
+
+
+@dataclasses.dataclass
+class IncidentDraft:
+    """Every field of the incident record; ``None`` means unknown or empty, never 0."""
+
+    date_start: dt.date | None = None
+    date_end: dt.date | None = None
+    date_precision: str = DatePrecision.DAY.value
+    country: str | None = None
+    admin1: str | None = None
+    location: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    geo_precision: str | None = None
+    event_type: str | None = None
+    weapon: str = Weapon.UNKNOWN.value
+    target_type: str = TargetType.UNKNOWN.value
+    target: str | None = None
+    perpetrator: str | None = None
+    attribution: str = Attribution.UNKNOWN.value
+    attributed_by: str | None = None
+    outcome: str = Outcome.UNKNOWN.value
+    damage: str = Damage.UNKNOWN.value
+    killed_min: int | None = None
+    killed_max: int | None = None
+    injured_min: int | None = None
+    injured_max: int | None = None
+    verification: str = Verification.UNVERIFIED.value
+    title: str | None = None
+    notes: str | None = None
+    sources: list[SourceDraft] = dataclasses.field(default_factory=list)
+    tags: list[str] = dataclasses.field(default_factory=list)
+    uid: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    version: int | None = None
+
+
+# The columns of the incident table that a draft carries (everything but sources and tags).
+INCIDENT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in dataclasses.fields(IncidentDraft) if f.name not in ("sources", "tags", "version")
+)
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+def utc_now() -> str:
+    """Bookkeeping timestamps: UTC, ISO 8601 to the second, as exported."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def format_range(low: int | None, high: int | None) -> str:
+    """A casualty figure as people read it: "3", "3–7", "45+", or "?" when unknown."""
+    if low is None:
+        return "?"
+    if high is None:
+        return f"{low}+"
+    return str(low) if low == high else f"{low}–{high}"
