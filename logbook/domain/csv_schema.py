@@ -1,9 +1,9 @@
 """The canonical CSV format: its columns, and the conversion of one row to a draft and back.
 
 A source is one line of the ``sources`` cell: ``name | kind | url | published``, fields separated by ``|``
-(``|`` and ``\\`` inside a field are written ``\\|`` and ``\\\\``), trailing empty fields may be left out. Tags are separated by
-``; ``. Text cells that a spreadsheet would run as a formula are prefixed with ``'`` on export and the prefix
-is taken off again on import, so a file makes the same round trip either way.
+(``|`` and ``\\`` inside a field are written ``\\|`` and ``\\\\``), trailing empty fields may be left out.
+Tags are separated by ``; ``. Text cells that a spreadsheet would run as a formula are prefixed with ``'`` on
+export and the prefix is taken off again on import, so a file makes the same round trip either way.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def parse_sources(cell: str) -> list[SourceDraft]:
         parts = _split_source_line(line)
         if len(parts) > 4:
             raise ValueError(f"source line {number} has {len(parts)} fields; expected name | kind | url | published")
-        name, kind, url, published = (parts + ["", "", "", ""])[:4]
+        name, kind, url, published = [*parts, "", "", ""][:4]
         try:
             kind_code = SourceKind.parse(kind).value if kind else SourceKind.OTHER.value
         except ValueError as error:
@@ -110,8 +110,12 @@ def parse_tags(cell: str) -> list[str]:
     return sorted({tag.strip() for tag in cell.split(";") if tag.strip()})
 
 
-def format_row(values: Mapping[str, Any], sources: Sequence[SourceDraft], tags: Sequence[str],
-               neutralise_formulas: bool = True) -> list[str]:
+def format_row(
+    values: Mapping[str, Any],
+    sources: Sequence[SourceDraft],
+    tags: Sequence[str],
+    neutralise_formulas: bool = True,
+) -> list[str]:
     """The cells of one incident in COLUMNS order; ``values`` maps incident columns to stored values."""
     row = []
     for column in COLUMNS:
