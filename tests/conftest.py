@@ -11,9 +11,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from logbook.domain.record import IncidentDraft, SourceDraft  # noqa: E402
-from logbook.store.engine import open_logbook  # noqa: E402
-from logbook.store.repository import Repository  # noqa: E402
+from logbook.domain.record import IncidentDraft, SourceDraft
+from logbook.store.engine import open_logbook
+from logbook.store.repository import Repository
 
 
 @pytest.fixture(autouse=True)
