@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from logbook.domain.enums import Outcome
@@ -16,11 +17,11 @@ class Casualties:
     open: bool = False  # some incident has a known minimum and no maximum: the true maximum is unbounded
     unknown: int = 0  # incidents with no figure at all
 
-    def text(self) -> str:
-        """ "45+", "45–60" or "45"; the unknown count is shown separately."""
+    def text(self, number: Callable[[int], str] = str) -> str:
+        """The range as read: "45+", "45–60" or "45" (numbers written by ``number``); unknowns are told apart."""
         if self.open:
-            return f"{self.min}+"
-        return str(self.min) if self.min == self.max else f"{self.min}–{self.max}"
+            return f"{number(self.min)}+"
+        return number(self.min) if self.min == self.max else f"{number(self.min)}–{number(self.max)}"
 
 
 @dataclasses.dataclass(frozen=True)

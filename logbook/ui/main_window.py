@@ -1,0 +1,453 @@
+"""The main window: the incident table in the centre, the filter bar above it, the summary panel beside it."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QProgressDialog,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from logbook import paths
+from logbook.domain.filters import IncidentFilter, SortOrder
+from logbook.domain.summary import Summary
+from logbook.services.exporter import ExportCancelled, export_csv_file
+from logbook.store.engine import describe, open_logbook
+from logbook.store.errors import LogbookError
+from logbook.store.repository import Repository
+from logbook.ui.dialogs import Ask, Tell
+from logbook.ui.filter_bar import FilterBar
+from logbook.ui.incident_table_model import COL_DATE, COL_TITLE, COLUMN_SORT_KEYS, IncidentTableModel
+from logbook.ui.summary_panel import SummaryPanel
+from logbook.ui.trash_dialog import TrashDialog
+from logbook.ui.workers import Workers
+
+RECENT_LIMIT = 8
+ROW_HEIGHT_PADDING = 6
+COLUMN_WIDTHS = (110, 100, 160, 80, 80, 85, 55, 55, 160, 85, 95, 300)  # characters seen in real reports
+
+
+class _Progress(QObject):
+    """Carries an export's progress from the worker thread to the progress dialog."""
+
+    changed = Signal(int, int)
+
+
+def settings() -> QSettings:
+    return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    summary_shown = Signal()  # the summary panel shows the figures for the current filter
+    export_finished = Signal(object)  # the exported file's Path, or None when it was cancelled or failed
+
+    def __init__(self, repository: Repository, target: str | Path) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.repository = repository
+        self.target = target
+        self.workers = Workers(self)
+        self._summary_generation = 0
+        self._total = 0
+        self._select_after_load: int | None = None
+        self._forms: list[QWidget] = []
+
+        self.model = IncidentTableModel(repository, self.workers, self)
+        self.filter_bar = FilterBar(self)
+        self.table = self._make_table()
+        self.summary_panel = SummaryPanel(self)
+        centre = QWidget(self)
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(6, 6, 0, 0)
+        centre_layout.addWidget(self.filter_bar)
+        centre_layout.addWidget(self.table)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.summary_panel)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("incidentCount")
+        self.statusBar().addPermanentWidget(self.count_label)
+
+        self._make_actions()
+        self.filter_bar.filter_changed.connect(self._filter_changed)
+        self.model.loaded.connect(self._snapshot_loaded)
+        self.model.load_failed.connect(self._show_error)
+        self.model.modelReset.connect(self._update_actions)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+
+        self._restore_layout()
+        self._logbook_opened()
+
+    # ---- building the window ----------------------------------------------------------------------------
+
+    def _make_table(self) -> QTableView:
+        table = QTableView(self)
+        table.setObjectName("incidentTable")
+        table.setAccessibleName(self.tr("Incidents"))
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setSortingEnabled(True)
+        header = table.horizontalHeader()
+        header.setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        rows = table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never size a million rows to contents
+        rows.setDefaultSectionSize(table.fontMetrics().height() + ROW_HEIGHT_PADDING)
+        rows.hide()
+        table.doubleClicked.connect(lambda _index: self.edit_incident())
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(QKeySequence(key), table, self.edit_incident, context=Qt.ShortcutContext.WidgetShortcut)
+        return table
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, icon: QStyle.StandardPixmap | None = None,
+                tip: str = "") -> QAction:  # fmt: skip
+        action = QAction(text, self)
+        action.setObjectName(text.strip(".…").replace(" ", "_").lower())
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.setToolTip(tip or text.rstrip("…"))
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        pixmap = QStyle.StandardPixmap
+        self.new_logbook_action = self._action(self.tr("New logbook…"), self.new_logbook, None, pixmap.SP_FileIcon)
+        self.open_logbook_action = self._action(
+            self.tr("Open logbook…"), self.open_logbook, QKeySequence.StandardKey.Open, pixmap.SP_DialogOpenButton
+        )
+        self.export_action = self._action(
+            self.tr("Export CSV…"), self.export_csv, "Ctrl+Shift+E", pixmap.SP_DialogSaveButton,
+            self.tr("Export the incidents that match the filter, in the table's order"),
+        )  # fmt: skip
+        self.neutralise_action = QAction(self.tr("Neutralise formulas in CSV exports"), self)
+        self.neutralise_action.setCheckable(True)
+        self.neutralise_action.setChecked(settings().value("export/neutralise_formulas", True, type=bool))
+        self.neutralise_action.setToolTip(
+            self.tr("Prefix ' to text cells starting with = + - @ so spreadsheets do not run them as formulas")
+        )
+        self.neutralise_action.toggled.connect(
+            lambda checked: settings().setValue("export/neutralise_formulas", checked)
+        )
+        quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
+
+        self.new_action = self._action(
+            self.tr("New incident"), self.new_incident, QKeySequence.StandardKey.New, pixmap.SP_FileDialogNewFolder
+        )
+        self.edit_action = self._action(self.tr("Edit"), self.edit_incident, "Ctrl+E", pixmap.SP_FileDialogDetailedView)
+        self.delete_action = self._action(
+            self.tr("Delete"), self.delete_incidents, QKeySequence.StandardKey.Delete, pixmap.SP_TrashIcon,
+            self.tr("Move the selected incidents to the trash"),
+        )  # fmt: skip
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.table.addAction(self.delete_action)
+        self.trash_action = self._action(self.tr("Trash…"), self.show_trash)
+        find_action = self._action(self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find)
+        clear_action = self._action(self.tr("Clear filters"), self.filter_bar.clear, "Ctrl+Shift+L")
+
+        menus = self.menuBar()
+        file_menu = menus.addMenu(self.tr("&File"))
+        file_menu.addActions([self.new_logbook_action, self.open_logbook_action])
+        self.recent_menu = file_menu.addMenu(self.tr("Open recent"))
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        file_menu.addActions([self.export_action, self.neutralise_action])
+        file_menu.addSeparator()
+        file_menu.addAction(quit_action)
+        edit_menu = menus.addMenu(self.tr("&Edit"))
+        edit_menu.addActions([self.new_action, self.edit_action, self.delete_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.trash_action)
+        view_menu = menus.addMenu(self.tr("&View"))
+        view_menu.addActions([find_action, clear_action])
+
+        toolbar = self.addToolBar(self.tr("Main"))
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.addActions([self.new_action, self.edit_action, self.delete_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.export_action])
+        toolbar.addSeparator()
+        toolbar.addActions([self.open_logbook_action, self.new_logbook_action])
+        self.setWindowIcon(QIcon(self.style().standardIcon(pixmap.SP_FileDialogListView)))
+
+    # ---- the logbook ------------------------------------------------------------------------------------
+
+    def open_logbook(self) -> None:
+        path = Ask.open_logbook(self, self._folder())
+        if path is not None:
+            self.switch_to(path)
+
+    def new_logbook(self) -> None:
+        path = Ask.new_logbook(self, self._folder())
+        if path is None:
+            return
+        if path.exists():
+            Tell.error(self, self.tr("New logbook"), self.tr("{0} already exists; open it instead.").format(path))
+            return
+        self.switch_to(path)
+
+    def switch_to(self, target: str | Path) -> bool:
+        """Open another logbook in this window; on failure say why and keep the current one."""
+        try:
+            engine = open_logbook(target)
+        except LogbookError as error:
+            Tell.error(self, self.tr("Cannot open logbook"), str(error))
+            return False
+        self.workers.wait()
+        old_engine = self.repository.engine
+        self.repository = Repository(engine)
+        self.target = target
+        self.model.set_repository(self.repository)
+        old_engine.dispose()
+        self._logbook_opened()
+        return True
+
+    def _logbook_opened(self) -> None:
+        self.setWindowTitle(self.tr("{0} — Incident Logbook").format(describe(self.target)))
+        self._remember_recent(self.target)
+        header = self.table.horizontalHeader()
+        order = SortOrder(
+            COLUMN_SORT_KEYS[header.sortIndicatorSection()],
+            header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
+        )
+        self.model.set_query(self.filter_bar.current_filter(), order)
+        self.refresh_summary()
+
+    def _folder(self) -> Path:
+        return Path(self.target).parent if not str(self.target).count("://") else paths.data_dir()
+
+    def _remember_recent(self, target: str | Path) -> None:
+        entry = str(Path(target).resolve()) if "://" not in str(target) else str(target)
+        store = settings()
+        recent = [item for item in (store.value("recent", [], type=list) or []) if item != entry]
+        store.setValue("recent", [entry, *recent][:RECENT_LIMIT])
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = settings().value("recent", [], type=list) or []
+        for entry in recent:
+            action = self.recent_menu.addAction(entry)
+            action.triggered.connect(lambda _checked=False, target=entry: self.switch_to(target))
+        if not recent:
+            self.recent_menu.addAction(self.tr("No recent logbooks")).setEnabled(False)
+
+    # ---- filtering, the summary and the status bar -------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.filter_bar.search.setFocus()
+        self.filter_bar.search.selectAll()
+
+    def _filter_changed(self, incident_filter: IncidentFilter) -> None:
+        self.model.set_query(incident_filter)
+        self.refresh_summary()
+
+    def refresh(self, select_id: int | None = None) -> None:
+        """Re-read the table and the summary after a change, keeping (or moving to) the selected incident."""
+        self._select_after_load = select_id if select_id is not None else self.current_id()
+        self.model.reload()
+        self.refresh_summary()
+
+    def refresh_summary(self) -> None:
+        self._summary_generation += 1
+        generation = self._summary_generation
+        repository, incident_filter = self.repository, self.model.incident_filter
+
+        def work() -> tuple[Summary, int]:
+            return repository.summary(incident_filter), repository.count()
+
+        self.workers.submit(work, lambda result: self._show_summary(generation, *result), self._show_error)
+
+    def _show_summary(self, generation: int, summary: Summary, total: int) -> None:
+        if generation != self._summary_generation:
+            return
+        self._total = total
+        self.summary_panel.show_summary(summary, filtered=not self.model.incident_filter.is_empty)
+        self._update_count()
+        self.summary_shown.emit()
+
+    def _snapshot_loaded(self) -> None:
+        self._update_count()
+        target = self._select_after_load
+        self._select_after_load = None
+        row = self.model.row_of(target) if target is not None else None
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _update_count(self) -> None:
+        locale = self.locale()
+        self.count_label.setText(
+            self.tr("{0} of {1} incidents").format(locale.toString(self.model.rowCount()), locale.toString(self._total))
+        )
+
+    # ---- incidents --------------------------------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        index = self.table.currentIndex()
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            index = rows[0]
+        return self.model.incident_id(index.row()) if index.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        return [self.model.incident_id(index.row()) for index in self.table.selectionModel().selectedRows()]
+
+    def new_incident(self) -> None:
+        self._open_form(None)
+
+    def edit_incident(self) -> None:
+        incident_id = self.current_id()
+        if incident_id is not None:
+            self._open_form(incident_id)
+
+    def _open_form(self, incident_id: int | None) -> None:
+        from logbook.ui.incident_form import IncidentForm  # the form is only built when someone enters data
+
+        form = IncidentForm(self.repository, incident_id, self)
+        form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        form.incident_saved.connect(lambda saved_id: self.refresh(select_id=saved_id))
+        form.destroyed.connect(lambda: self._forms.remove(form) if form in self._forms else None)
+        self._forms.append(form)
+        form.open()
+
+    def delete_incidents(self) -> None:
+        ids = self.selected_ids()
+        if not ids or not Ask.confirm_delete(self, len(ids)):
+            return
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        try:
+            self.repository.delete(ids)
+        except LogbookError as error:
+            self._show_error(error)
+            return
+        # keep the user's place: select the row after the deleted ones, or the one before them at the end
+        after, before = rows[-1] + 1, rows[0] - 1
+        next_id = (
+            self.model.incident_id(after if after < self.model.rowCount() else before)
+            if (after < self.model.rowCount() or before >= 0)
+            else None
+        )
+        self.statusBar().showMessage(
+            self.tr("Moved %n incident(s) to the trash — Edit › Trash… brings them back.", "", len(ids)), 8000
+        )
+        self.refresh(select_id=next_id)
+
+    def show_trash(self) -> None:
+        dialog = TrashDialog(self.repository, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.refresh)
+        dialog.open()
+
+    def _update_actions(self) -> None:
+        has_selection = self.table.selectionModel().hasSelection()
+        self.edit_action.setEnabled(has_selection)
+        self.delete_action.setEnabled(has_selection)
+        self.export_action.setEnabled(self.model.rowCount() > 0)
+
+    # ---- export -----------------------------------------------------------------------------------------
+
+    def export_csv(self) -> None:
+        suggested = self._folder() / f"{Path(describe(self.target)).stem or 'incidents'}.csv"
+        path = Ask.export_file(self, suggested)
+        if path is not None:
+            self.start_export(path)
+
+    def start_export(self, path: Path) -> QProgressDialog:
+        """Export in a worker with a progress dialog whose Cancel stops it; the window stays responsive."""
+        total = self.model.rowCount()
+        dialog = QProgressDialog(self.tr("Exporting {0} incidents…").format(total), self.tr("Cancel"), 0, total, self)
+        dialog.setObjectName("exportProgress")
+        dialog.setWindowTitle(self.tr("Export CSV"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        cancel = threading.Event()
+        progress = _Progress(dialog)
+        progress.changed.connect(lambda done, _total: dialog.setValue(done))
+        dialog.canceled.connect(cancel.set)
+
+        def report(done: int, all_rows: int) -> bool:
+            progress.changed.emit(done, all_rows)
+            return not cancel.is_set()
+
+        repository, incident_filter, order = self.repository, self.model.incident_filter, self.model.sort_order
+        neutralise = self.neutralise_action.isChecked()
+
+        def work() -> int:
+            return export_csv_file(
+                path, repository, incident_filter, order, neutralise_formulas=neutralise, progress=report
+            )
+
+        def done(count: int) -> None:
+            dialog.reset()
+            self.statusBar().showMessage(self.tr("Exported {0} incidents to {1}").format(count, path), 8000)
+            self.export_finished.emit(path)
+
+        def failed(error: Exception) -> None:
+            dialog.reset()
+            if isinstance(error, ExportCancelled):
+                self.statusBar().showMessage(self.tr("Export cancelled; no file was written."), 8000)
+            else:
+                self._show_error(error)
+            self.export_finished.emit(None)
+
+        self.workers.submit(work, done, failed)
+        return dialog
+
+    # ---- errors, layout, closing ------------------------------------------------------------------------
+
+    def _show_error(self, error: Exception) -> None:
+        text = str(error) if isinstance(error, LogbookError | OSError) else f"{type(error).__name__}: {error}"
+        Tell.error(self, self.tr("Incident Logbook"), text)
+
+    def _restore_layout(self) -> None:
+        store = settings()
+        geometry = store.value("window/geometry", QByteArray())
+        if geometry:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 820)
+        for key, widget in (("window/splitter", self.splitter), ("window/header", self.table.horizontalHeader())):
+            state = store.value(key, QByteArray())
+            if state:
+                widget.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        store = settings()
+        store.setValue("window/geometry", self.saveGeometry())
+        store.setValue("window/splitter", self.splitter.saveState())
+        store.setValue("window/header", self.table.horizontalHeader().saveState())
+        self.workers.wait()
+        super().closeEvent(event)
+
+    def dispose(self) -> None:
+        """Release the logbook file (after the window closed)."""
+        self.workers.wait()
+        self.repository.engine.dispose()

@@ -1,0 +1,142 @@
+"""The summary panel: the figures an article quotes, for the incidents that match the current filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from logbook.domain.enums import Outcome
+from logbook.domain.summary import Casualties, Summary
+
+
+class CountryCountModel(QAbstractTableModel):
+    """Incidents per country, most first."""
+
+    COL_COUNTRY, COL_COUNT = range(2)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[str, int]] = []
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        self.beginResetModel()
+        self._rows = list(counts.items())
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else 2
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return (self.tr("Country"), self.tr("Incidents"))[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        name, count = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return name if index.column() == self.COL_COUNTRY else QLocale().toString(count)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.COL_COUNT:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+class SummaryPanel(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("summaryPanel")
+        self.setAccessibleName(self.tr("Summary"))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 0, 0, 0)
+
+        self.scope = QLabel(self)
+        self.scope.setObjectName("summaryScope")
+        self.scope.setWordWrap(True)
+        layout.addWidget(self.scope)
+
+        totals = QGroupBox(self.tr("Totals"), self)
+        form = QFormLayout(totals)
+        self.incidents = self._figure("summaryIncidents")
+        self.killed = self._figure("summaryKilled")
+        self.injured = self._figure("summaryInjured")
+        form.addRow(self.tr("Incidents"), self.incidents)
+        form.addRow(self.tr("Killed"), self.killed)
+        form.addRow(self.tr("Injured"), self.injured)
+        layout.addWidget(totals)
+
+        outcomes = QGroupBox(self.tr("By outcome"), self)
+        outcome_form = QFormLayout(outcomes)
+        self.outcomes: dict[str, QLabel] = {}
+        for outcome in Outcome:
+            label = self._figure(f"summaryOutcome_{outcome.value}")
+            self.outcomes[outcome.value] = label
+            outcome_form.addRow(outcome.label, label)
+        layout.addWidget(outcomes)
+
+        countries = QGroupBox(self.tr("By country"), self)
+        countries_layout = QVBoxLayout(countries)
+        self.country_model = CountryCountModel(self)
+        self.country_table = QTableView(countries)
+        self.country_table.setObjectName("summaryCountries")
+        self.country_table.setAccessibleName(self.tr("Incidents by country"))
+        self.country_table.setModel(self.country_model)
+        self.country_table.verticalHeader().hide()
+        self.country_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.country_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.country_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.country_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.country_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        countries_layout.addWidget(self.country_table)
+        layout.addWidget(countries, 1)
+
+    def _figure(self, name: str) -> QLabel:
+        label = QLabel("–", self)
+        label.setObjectName(name)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return label
+
+    def show_summary(self, summary: Summary, filtered: bool) -> None:
+        locale = QLocale()
+        self.scope.setText(self._scope_text(summary, filtered))
+        self.incidents.setText(locale.toString(summary.incidents))
+        self.killed.setText(self._casualties(summary.killed))
+        self.injured.setText(self._casualties(summary.injured))
+        for code, label in self.outcomes.items():
+            label.setText(locale.toString(summary.by_outcome.get(code, 0)))
+        self.country_model.set_counts(summary.by_country)
+
+    def _scope_text(self, summary: Summary, filtered: bool) -> str:
+        start, end = summary.date_from, summary.date_to
+        if start and end:
+            span = self.tr("from {0} to {1}").format(start.isoformat(), end.isoformat())
+        elif start:
+            span = self.tr("since {0}").format(start.isoformat())
+        elif end:
+            span = self.tr("up to {0}").format(end.isoformat())
+        else:
+            span = ""
+        scope = self.tr("Incidents matching the filter") if filtered else self.tr("All incidents")
+        return f"{scope} {span}".strip()
+
+    def _casualties(self, figures: Casualties) -> str:
+        locale = QLocale()
+        text = figures.text(locale.toString)
+        if figures.unknown:
+            text += " " + self.tr("({0} unknown)").format(locale.toString(figures.unknown))
+        return text

@@ -1,0 +1,131 @@
+"""The trash: deleted incidents, with when they were deleted; restore them or delete them for good."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from logbook.domain.countries import country_name
+from logbook.store.repository import Repository, TrashEntry
+from logbook.ui.dialogs import Ask
+
+
+class TrashModel(QAbstractTableModel):
+    COL_DATE, COL_COUNTRY, COL_TITLE, COL_DELETED = range(4)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._entries: list[TrashEntry] = []
+        self._headers = (self.tr("Date"), self.tr("Country"), self.tr("Title"), self.tr("Deleted (UTC)"))
+
+    def set_entries(self, entries: list[TrashEntry]) -> None:
+        self.beginResetModel()
+        self._entries = entries
+        self.endResetModel()
+
+    def entry(self, row: int) -> TrashEntry:
+        return self._entries[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._entries)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        entry = self._entries[index.row()]
+        return (
+            entry.date_start.isoformat(),
+            country_name(entry.country),
+            entry.title or "",
+            entry.deleted_at.replace("T", " ").rstrip("Z"),
+        )[index.column()]
+
+
+class TrashDialog(QDialog):
+    changed = Signal()  # incidents were restored or purged
+
+    def __init__(self, repository: Repository, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("trashDialog")
+        self.setWindowTitle(self.tr("Trash"))
+        self.resize(720, 420)
+        self._repository = repository
+        layout = QVBoxLayout(self)
+        self.status = QLabel(self)
+        layout.addWidget(self.status)
+
+        self.model = TrashModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("trashTable")
+        self.table.setAccessibleName(self.tr("Deleted incidents"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(TrashModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.table)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.restore_button = self._button(buttons, self.tr("Restore"), "restoreButton", self.restore_selected)
+        self.purge_button = self._button(buttons, self.tr("Delete for good"), "purgeButton", self.purge_selected)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.refresh()
+
+    def _button(self, box: QDialogButtonBox, text: str, name: str, slot: Any) -> QPushButton:
+        button = box.addButton(text, QDialogButtonBox.ButtonRole.ActionRole)
+        button.setObjectName(name)
+        button.setAccessibleName(text)
+        button.clicked.connect(slot)
+        return button
+
+    def refresh(self) -> None:
+        self.model.set_entries(self._repository.trash())
+        count = self.model.rowCount()
+        self.status.setText(
+            self.tr("The trash is empty.") if count == 0 else self.tr("%n deleted incident(s)", "", count)
+        )
+        self._update_buttons()
+
+    def selected_ids(self) -> list[int]:
+        return [self.model.entry(index.row()).id for index in self.table.selectionModel().selectedRows()]
+
+    def restore_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self._repository.restore(ids)
+            self.refresh()
+            self.changed.emit()
+
+    def purge_selected(self) -> None:
+        ids = self.selected_ids()
+        if ids and Ask.confirm_purge(self, len(ids)):
+            self._repository.purge(ids)
+            self.refresh()
+            self.changed.emit()
+
+    def _update_buttons(self) -> None:
+        has_selection = self.table.selectionModel().hasSelection()
+        self.restore_button.setEnabled(has_selection)
+        self.purge_button.setEnabled(has_selection)

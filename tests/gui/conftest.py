@@ -1,0 +1,56 @@
+"""GUI fixtures: dialogs replaced by recorders (tests never exec() a real one) and a window on a real logbook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from logbook.store.repository import Repository
+from logbook.ui.dialogs import Ask, Tell
+from logbook.ui.main_window import MainWindow
+
+WAIT_MS = 5000
+
+
+@pytest.fixture
+def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Every message the window showed, as (title, text); a test that expects none asserts it is empty."""
+    messages: list[tuple[str, str]] = []
+    monkeypatch.setattr(Tell, "error", classmethod(lambda cls, parent, title, text: messages.append((title, text))))
+    monkeypatch.setattr(Tell, "info", classmethod(lambda cls, parent, title, text: messages.append((title, text))))
+    return messages
+
+
+@pytest.fixture
+def answer(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, object], None]:
+    """answer("confirm_delete", True) makes Ask.confirm_delete return True without showing anything."""
+
+    def set_answer(question: str, reply: object) -> None:
+        monkeypatch.setattr(Ask, question, classmethod(lambda cls, *args: reply))
+
+    return set_answer
+
+
+def open_window(qtbot: QtBot, repository: Repository, target: Path) -> MainWindow:
+    window = MainWindow(repository, target)
+    qtbot.addWidget(window)
+    with qtbot.waitSignals([window.model.loaded, window.summary_shown], timeout=WAIT_MS):
+        window.show()
+    return window
+
+
+@pytest.fixture
+def window(qtbot: QtBot, repo: Repository, db_path: Path, told: list[tuple[str, str]]) -> Iterator[MainWindow]:
+    main_window = open_window(qtbot, repo, db_path)
+    yield main_window
+    main_window.close()
+    main_window.workers.wait()
+
+
+def refreshed(qtbot: QtBot, window: MainWindow, action: Callable[[], object]) -> None:
+    """Run ``action`` and wait until the table and the summary both show its result."""
+    with qtbot.waitSignals([window.model.loaded, window.summary_shown], timeout=WAIT_MS):
+        action()
