@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtWidgets import QApplication
 
 from logbook import __version__, paths
+from logbook.domain.record import utc_now
 from logbook.store.engine import open_logbook
 from logbook.store.errors import LogbookError
 from logbook.store.repository import Repository
@@ -36,11 +39,27 @@ def open_first_logbook(target: str | Path) -> tuple[Repository, str | Path] | No
         target = chosen
 
 
+def report_unexpected(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+    """Installed as sys.excepthook: a bug shows a short message, its report goes to the log, the app goes on."""
+    details = "".join(traceback.format_exception(kind, error, trace))
+    log_file = paths.log_dir() / "logbook.log"
+    try:
+        log_file.parent.mkdir(parents=True, exist_ok=True)
+        with log_file.open("a", encoding="utf-8") as log:
+            log.write(f"--- {utc_now()} Incident Logbook {__version__}\n{details}\n")
+        where = QApplication.translate("App", "The full report was written to {0}.").format(log_file)
+    except OSError as log_error:
+        where = QApplication.translate("App", "The report could not be written ({0}).").format(log_error)
+    text = QApplication.translate("App", "An unexpected error occurred: {0}\n\nYour logbook is safe. {1}")
+    Tell.unexpected(QApplication.activeWindow(), text.format(error, where), details)
+
+
 def run(argv: list[str]) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Incident Logbook")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("incident-logbook")
+    sys.excepthook = report_unexpected
     opened = open_first_logbook(start_target(argv))
     if opened is None:
         return 1

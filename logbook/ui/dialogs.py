@@ -12,20 +12,20 @@ LOGBOOK_FILTER = "Incident logbooks (*.sqlite3 *.sqlite *.db);;All files (*)"
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Dialogs", text)
+def _tr(text: str, count: int = -1) -> str:
+    return QCoreApplication.translate("Dialogs", text, None, count)
 
 
 class Ask:
     @classmethod
     def confirm_delete(cls, parent: QWidget, count: int) -> bool:
-        text = _tr("Move %n incident(s) to the trash? You can restore them from Edit › Trash.")
-        answer = QMessageBox.question(parent, _tr("Delete incidents"), text.replace("%n", str(count)))
+        text = _tr("Move %n incident(s) to the trash? You can restore them from Edit › Trash.", count)
+        answer = QMessageBox.question(parent, _tr("Delete incidents"), text)
         return answer == QMessageBox.StandardButton.Yes
 
     @classmethod
     def confirm_purge(cls, parent: QWidget, count: int) -> bool:
-        text = _tr("Delete %n incident(s) for good? This cannot be undone.").replace("%n", str(count))
+        text = _tr("Delete %n incident(s) for good? This cannot be undone.", count)
         answer = QMessageBox.warning(
             parent,
             _tr("Delete for good"),
@@ -61,3 +61,9 @@ class Tell:
     @classmethod
     def info(cls, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
+
+    @classmethod
+    def unexpected(cls, parent: QWidget | None, text: str, details: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Critical, _tr("Something went wrong"), text, parent=parent)
+        box.setDetailedText(details)
+        box.exec()
