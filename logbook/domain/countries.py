@@ -47,9 +47,11 @@ _ALIASES = {
 
 
 def _fold(text: str) -> str:
-    """Lower case without accents or surrounding spaces, so "Türkiye " finds "turkiye"."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower case without accents or extra spaces, so "Türkiye " finds "turkiye", "United  States" (a double
+    space from a spreadsheet) finds "united states" and "Côte d’Ivoire" (a curly apostrophe, as news copy has
+    it) finds "Côte d'Ivoire"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("\u2019", "'"))
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
 @cache

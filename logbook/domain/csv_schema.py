@@ -68,7 +68,8 @@ def _escape(text: str) -> str:
 
 def _split_source_line(line: str) -> list[str]:
     """Split on unescaped ``|`` and undo the escapes; a lone trailing backslash is kept as it is."""
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for escaped, separator, plain in _SOURCE_TOKEN.findall(line):
         if separator:
             parts.append("".join(current).strip())
@@ -83,7 +84,8 @@ def _split_source_line(line: str) -> list[str]:
 
 def parse_sources(cell: str) -> list[SourceDraft]:
     sources = []
-    for number, line in enumerate(cell.splitlines(), start=1):
+    # Not splitlines(): it also breaks at \x1c-\x1e, \x85 and \u2028, which may sit inside a name or URL.
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", cell), start=1):
         if not line.strip():
             continue
         parts = _split_source_line(line)
@@ -204,6 +206,6 @@ def _parse_float(cell: str) -> float:
 
 
 def _parse_count(cell: str) -> int:
-    if not cell.isdigit():
+    if not cell.isdecimal():  # not isdigit: "²" is a digit that int() refuses with a message of its own
         raise ValueError(f"{cell!r} is not a whole number of people (leave it empty when unknown)")
     return int(cell)

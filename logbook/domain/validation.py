@@ -64,7 +64,8 @@ def validate(draft: IncidentDraft) -> list[FieldProblem]:
 
     for field, enum in ENUM_FIELDS.items():
         value = getattr(draft, field)
-        if value is not None and value not in enum.__members__.values():
+        already_refused = any(problem.field == field for problem in problems)  # "" is "required", said once
+        if value is not None and not already_refused and value not in enum.__members__.values():
             refuse(field, f"{value!r} is not one of: {', '.join(enum)}")
 
     for field, limit in (("latitude", 90.0), ("longitude", 180.0)):

@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DatabaseError
 
 from logbook.store.errors import DamagedLogbookError, LogbookError, NewerLogbookError, NotALogbookError
@@ -41,7 +41,7 @@ def open_logbook(target: str | Path) -> Engine:
         _check_header(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(f"sqlite:///{path}")
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, path)
     try:
         _prepare_schema(engine, str(target))
     except LogbookError:
@@ -65,7 +65,7 @@ def _check_header(path: Path) -> None:
         raise NotALogbookError(f"{path.name} is {kind}, so it cannot be a logbook. Choose another file.")
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, path: Path) -> None:
     """Durability pragmas on every connection, and transactions that really begin (DDL included)."""
 
     @event.listens_for(engine, "connect")
@@ -73,7 +73,8 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below, not the driver's guesswork
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if not _is_foreign(cursor):  # WAL rewrites the file header: never on someone else's database
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
@@ -81,6 +82,26 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         connection.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> LogbookError | None:
+        """Damage past the first page only shows when a query reads it: say so in words, not a traceback."""
+        error = context.original_exception
+        if isinstance(error, sqlite3.DatabaseError) and _is_damage(str(error)):
+            return DamagedLogbookError(f"{path.name} is damaged ({error}). Restore it from a backup.")
+        return None
+
+
+def _is_foreign(cursor: sqlite3.Cursor) -> bool:
+    """A SQLite database made by something else (the same rule as _prepare_schema's)."""
+    application_id = cursor.execute("PRAGMA application_id").fetchone()[0]
+    if application_id == APPLICATION_ID:
+        return False
+    return bool(application_id) or cursor.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
+
+
+def _is_damage(text: str) -> bool:
+    return "malformed" in text or "not a database" in text
 
 
 def _prepare_schema(engine: Engine, target: str) -> None:
@@ -118,6 +139,6 @@ def _upgrade(engine: Engine) -> None:
 def _explain(error: DatabaseError, target: str | Path) -> LogbookError:
     text = str(error.orig)
     name = describe(target)
-    if "malformed" in text or "not a database" in text:
+    if _is_damage(text):
         return DamagedLogbookError(f"{name} is damaged ({text}). Restore it from a backup.")
     return LogbookError(f"{name} could not be opened: {text}.")

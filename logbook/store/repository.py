@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import itertools
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -64,6 +64,7 @@ _SORT_COLUMNS: dict[SortKey, Column[Any]] = {
     SortKey.VERIFICATION: I.verification,
     SortKey.TITLE: I.title,
 }
+_TEXT_SORT_KEYS = frozenset((SortKey.LOCATION, SortKey.PERPETRATOR, SortKey.TITLE))  # "al-Tanf" before "Zawiya"
 FTS_COLUMNS = ("title", "notes", "location", "perpetrator", "target")
 COMPLETION_FIELDS = frozenset(("admin1", "location", "perpetrator", "attributed_by", "target"))
 _fts = table("incident_fts", column("rowid"), column("incident_fts"))
@@ -157,11 +158,16 @@ class Repository:
             return int(connection.execute(query).scalar_one())
 
     def snapshot(self, incident_filter: IncidentFilter, order: SortOrder) -> array[int]:
-        """The ids of the matching incidents in display order (ties broken by id, so the order is total)."""
+        """The ids of the matching incidents in display order.
+
+        Ties are broken by ascending id (the order of entry) in both directions, so the order is total and an
+        export re-imported into an empty logbook exports again in the same order.
+        """
         column = _SORT_COLUMNS[order.key]
-        direction = (lambda c: c.desc()) if order.descending else (lambda c: c.asc())
+        if order.key in _TEXT_SORT_KEYS:
+            column = column.collate("NOCASE")  # type: ignore[assignment]
         query = select(column, I.id).where(*self._where(incident_filter))
-        query = query.order_by(direction(column), direction(I.id))
+        query = query.order_by(column.desc() if order.descending else column.asc(), I.id.asc())
         ids: array[int] = array("q")
         with self.engine.connect() as connection:
             result = connection.execute(query)
@@ -234,8 +240,9 @@ class Repository:
             date_to=incident_filter.date_to,
         )
 
-    def export_records(self, ids: Sequence[int], page: int = PAGE) -> Iterator[ExportRecord]:
-        """Full incidents with their sources and tags, in the order of ``ids``, a page at a time."""
+    def export_records(self, ids: Sequence[int], page: int = PAGE) -> Generator[ExportRecord]:
+        """Full incidents with their sources and tags, in the order of ``ids``, a page at a time; close() it to
+        give its connection back early."""
         with self.engine.connect() as connection:
             for chunk in _chunks(ids, page):
                 rows = {
@@ -272,7 +279,9 @@ class Repository:
                         self._update(connection, known[draft.uid], draft, check_version=False)
                         updated += 1
                     else:
-                        self._insert(connection, draft)
+                        incident_id = self._insert(connection, draft)
+                        if draft.uid:  # a later draft with the same uid updates this one, never a UNIQUE error
+                            known[draft.uid] = incident_id
                         added += 1
         return added, updated
 
@@ -289,7 +298,9 @@ class Repository:
         values["created_at"] = draft.created_at or now
         values["updated_at"] = draft.updated_at or now
         values["version"] = 1
-        incident_id = connection.execute(insert(incident_table).values(values)).inserted_primary_key[0]
+        primary_key = connection.execute(insert(incident_table).values(values)).inserted_primary_key
+        assert primary_key is not None  # a single-row insert always reports its key
+        incident_id = primary_key[0]
         self._write_children(connection, incident_id, draft)
         return int(incident_id)
 
@@ -391,9 +402,12 @@ class Repository:
     def _text_match(self, search: str) -> ColumnElement[bool]:
         """Every word must appear (as a word prefix) in the title, notes, location, perpetrator, target or
         a source's name or URL: FTS5 where SQLite has it, LIKE elsewhere."""
-        words = search.split()
-        if self.has_fts:
-            query = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+        words = search.replace("\x00", " ").split()  # a NUL ends the FTS5 query string early: a syntax error
+        # A word with no letter or digit ("-", "*", "%") has no token for FTS5 and would match nothing at all;
+        # FTS5 leaves it out, and a search of only such words goes through LIKE.
+        fts_words = [word for word in words if any(ch.isalnum() for ch in word)]
+        if self.has_fts and fts_words:
+            query = " ".join('"' + word.replace('"', '""') + '"*' for word in fts_words)
             return I.id.in_(select(_fts.c.rowid).where(_fts.c.incident_fts.op("MATCH")(query)))
         s = source_table.c
         conditions = []

@@ -19,6 +19,8 @@ SORTED_COLUMNS = (
     "perpetrator", "attribution", "verification", "title",
 )  # fmt: skip
 
+TEXT_SORTED_COLUMNS = ("location", "perpetrator", "title")  # sorted as people read them, case aside
+
 
 def _one_of(column: str, *codes: str) -> sa.CheckConstraint:
     quoted = ", ".join(f"'{code}'" for code in codes)

@@ -1,0 +1,90 @@
+"""The migrations build the schema the code expects: Alembic's head, every model column, the schema version."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from logbook.domain.models import Incident, IncidentTag, Source
+from logbook.store import engine as engine_module
+from logbook.store.engine import APPLICATION_ID, SCHEMA_VERSION
+from logbook.store.repository import Repository
+
+MIGRATIONS = Path(engine_module.__file__).with_name("migrations")
+MODELS = (Incident, Source, IncidentTag)
+
+
+def _script() -> ScriptDirectory:
+    return ScriptDirectory(str(MIGRATIONS))
+
+
+def test_one_head_and_a_straight_history() -> None:
+    script = _script()
+    assert len(script.get_heads()) == 1
+    revisions = list(script.walk_revisions())
+    assert revisions[-1].down_revision is None
+    assert all(not revision.is_merge_point for revision in revisions)
+
+
+def test_a_new_logbook_is_at_the_head_revision(repo: Repository) -> None:
+    with repo.engine.connect() as connection:
+        stored = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all()
+    assert stored == [_script().get_current_head()]
+
+
+def test_user_version_is_the_schema_version(db_path: Path, repo: Repository) -> None:
+    repo.engine.dispose()
+    with closing(sqlite3.connect(db_path)) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert connection.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+
+
+def test_the_head_migration_sets_the_schema_version() -> None:
+    """engine.SCHEMA_VERSION is what the newest migration writes: a new migration without a new SCHEMA_VERSION
+    (or the other way round) would make a current logbook look old, or newer than the app."""
+    script = _script()
+    head = script.get_revision(script.get_current_head())
+    assert head is not None
+    assert f"PRAGMA user_version = {SCHEMA_VERSION}" in Path(head.path).read_text(encoding="utf-8")
+
+
+def _inspected(engine: Engine) -> dict[str, dict[str, dict[str, object]]]:
+    inspector = inspect(engine)
+    return {
+        table: {column["name"]: column for column in inspector.get_columns(table)}
+        for table in inspector.get_table_names()
+    }
+
+
+def test_the_migrated_schema_has_every_model_column(repo: Repository) -> None:
+    stored = _inspected(repo.engine)
+    for model in MODELS:
+        table = model.__table__  # type: ignore[attr-defined]
+        assert table.name in stored, table.name
+        assert set(table.columns.keys()) == set(stored[table.name]), table.name
+
+
+def test_required_model_columns_are_not_null_in_the_schema(repo: Repository) -> None:
+    """A column the model says is required must be NOT NULL in the file (or a bulk write could leave it empty)."""
+    stored = _inspected(repo.engine)
+    for model in MODELS:
+        table = model.__table__  # type: ignore[attr-defined]
+        for column in table.columns:
+            if not column.nullable and not column.primary_key:
+                assert stored[table.name][column.name]["nullable"] is False, f"{table.name}.{column.name}"
+
+
+def test_the_schema_has_sort_indexes_and_text_search(repo: Repository) -> None:
+    inspector = inspect(repo.engine)
+    indexed = {tuple(index["column_names"]) for index in inspector.get_indexes("incident")}
+    for column in ("date_start", "country", "location", "killed_min", "title"):
+        assert (column, "id") in indexed, column
+    tables = set(inspector.get_table_names())
+    assert {"incident", "source", "incident_tag", "alembic_version", "incident_fts"} <= tables
+    foreign = inspector.get_foreign_keys("source")
+    assert foreign[0]["referred_table"] == "incident"
+    assert foreign[0]["options"].get("ondelete") == "CASCADE"
