@@ -1,0 +1,263 @@
+"""The headless command line: import, export and summary without a screen.
+
+Nothing on this path imports Qt, so the verbs start fast and run on a server, in a cron job or a pipeline.
+Exit status: 0 done; 1 an import kept its good rows but rejected some; 2 nothing done (bad arguments, an
+unusable file, a logbook that cannot be opened), with a one-line reason on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.exc import OperationalError
+
+from logbook import __version__
+from logbook.domain.countries import country_code
+from logbook.domain.enums import Outcome
+from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
+from logbook.domain.summary import Casualties, Summary
+from logbook.paths import default_logbook
+from logbook.services.exporter import export_csv, export_csv_file
+from logbook.services.importer import ImportReport, import_csv
+from logbook.store.engine import is_url, open_logbook
+from logbook.store.errors import LogbookError
+from logbook.store.repository import Repository
+
+EXIT_OK = 0
+EXIT_REJECTED = 1
+EXIT_FAILED = 2
+EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
+EXIT_BROKEN_PIPE = 141  # as a shell reports a pipeline member whose reader went away
+DB_ENV = "LOGBOOK_DB"
+
+USAGE = """
+  logbook [PATH]                 open the window on PATH (default: your logbook)
+  logbook import FILE.csv [--db PATH] [--rejects FILE]
+  logbook export [--db PATH] [--output FILE | -] [--no-neutralise] [filters] [--sort KEY] [--ascending]
+  logbook summary [--db PATH] [--json] [filters]
+  logbook --version"""
+
+EPILOG = """\
+filters (export and summary): --from DATE --to DATE (ISO dates, both inclusive), --country NAME (a name, an
+alias or an ISO code; repeat for several), --search TEXT.
+
+--db takes a logbook file or a SQLAlchemy URL; without it ${env} is used, else {default}.
+Run "logbook VERB --help" for the options of one verb."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version and usage errors: a status to return, not an exit
+        return int(stop.code or 0)
+    try:
+        status: int = args.run(args)
+    except LogbookError as error:
+        return _fail(str(error))
+    except OperationalError as error:  # locked, read-only, disk full: the environment, not a bug
+        return _fail(f"the logbook could not be written or read: {error.orig}")
+    except BrokenPipeError:
+        # The reader of stdout (e.g. `head`) has gone: Python's documented way to leave without a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="logbook",
+        usage=USAGE,
+        description="Incident Logbook: record, browse, summarise and export security incidents.",
+        epilog=EPILOG.format(env=DB_ENV, default=default_logbook()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    verbs = parser.add_subparsers(title="verbs", dest="verb", required=True, metavar="{import,export,summary}")
+
+    database = argparse.ArgumentParser(add_help=False)
+    database.add_argument(
+        "--db", metavar="PATH", help=f"logbook file or SQLAlchemy URL (default: ${DB_ENV}, else {default_logbook()})"
+    )
+    filters = argparse.ArgumentParser(add_help=False)
+    group = filters.add_argument_group("filters")
+    group.add_argument("--from", dest="date_from", type=_date, metavar="DATE", help="on or after this date")
+    group.add_argument("--to", dest="date_to", type=_date, metavar="DATE", help="on or before this date (inclusive)")
+    group.add_argument(
+        "--country",
+        dest="countries",
+        action="append",
+        type=_country,
+        default=[],
+        metavar="NAME",
+        help="country name, alias or ISO code; repeat for several",
+    )
+    group.add_argument("--search", default="", metavar="TEXT", help="words in the title, notes, place, actors, sources")
+
+    importer = verbs.add_parser(
+        "import", prog="logbook import", parents=[database], help="add or update incidents from a CSV file"
+    )
+    importer.add_argument("file", type=Path, metavar="FILE.csv")
+    importer.add_argument(
+        "--rejects", type=Path, metavar="FILE", help="where rejected rows go (default: FILE.rejects.csv beside it)"
+    )
+    importer.set_defaults(run=_import)
+
+    exporter = verbs.add_parser(
+        "export", prog="logbook export", parents=[database, filters], help="write matching incidents as CSV"
+    )
+    exporter.add_argument("--output", "-o", default="-", metavar="FILE", help="the CSV file, or - for stdout (default)")
+    exporter.add_argument(
+        "--no-neutralise",
+        dest="neutralise",
+        action="store_false",
+        help="do not prefix ' to text cells a spreadsheet would run as formulas",
+    )
+    sort_keys = [key.value for key in SortKey]
+    exporter.add_argument(
+        "--sort", choices=sort_keys, default=SortKey.DATE.value, metavar="KEY", help=f"one of {', '.join(sort_keys)}"
+    )
+    exporter.add_argument("--ascending", action="store_true", help="oldest or smallest first (default: descending)")
+    exporter.set_defaults(run=_export)
+
+    summary = verbs.add_parser(
+        "summary", prog="logbook summary", parents=[database, filters], help="the figures for matching incidents"
+    )
+    summary.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    summary.set_defaults(run=_summary)
+    return parser
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _country(text: str) -> str:
+    try:
+        return country_code(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _filter(args: argparse.Namespace) -> IncidentFilter:
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        raise LogbookError(f"--from {args.date_from} is after --to {args.date_to}; nothing could match.")
+    return IncidentFilter(
+        search=args.search,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        countries=tuple(dict.fromkeys(args.countries)),
+    )
+
+
+@contextmanager
+def _repository(args: argparse.Namespace, *, create: bool) -> Iterator[Repository]:
+    """The logbook from --db, $LOGBOOK_DB or the default; only import may create one (a typo in a path given
+    to export or summary should say so, not report an empty logbook)."""
+    target = args.db or os.environ.get(DB_ENV) or str(default_logbook())
+    if not create and not is_url(target) and not Path(target).expanduser().exists():
+        raise LogbookError(f"there is no logbook at {target}.")
+    engine = open_logbook(target)
+    try:
+        yield Repository(engine)
+    finally:
+        engine.dispose()
+
+
+def _import(args: argparse.Namespace) -> int:
+    with _repository(args, create=True) as repo:
+        report = import_csv(repo, args.file, args.rejects)
+    print(_import_message(report))
+    return EXIT_REJECTED if report.rejected else EXIT_OK
+
+
+def _import_message(report: ImportReport) -> str:
+    message = f"Imported {_plural(report.imported, 'incident')}"
+    if report.updated:
+        message += f" ({report.updated} updated)"
+    if report.rejected:
+        message += f", rejected {report.rejected} (see {report.rejects_path})"
+    return message
+
+
+def _export(args: argparse.Namespace) -> int:
+    incident_filter = _filter(args)
+    order = SortOrder(SortKey(args.sort), descending=not args.ascending)
+    with _repository(args, create=False) as repo:
+        if args.output == "-":
+            with _csv_stdout() as out:
+                export_csv(repo, incident_filter, order, out, neutralise_formulas=args.neutralise)
+            return EXIT_OK
+        try:
+            count = export_csv_file(args.output, repo, incident_filter, order, neutralise_formulas=args.neutralise)
+        except OSError as error:
+            raise LogbookError(f"cannot write {args.output}: {error.strerror}.") from None
+    print(f"Exported {_plural(count, 'incident')} to {args.output}")
+    return EXIT_OK
+
+
+@contextmanager
+def _csv_stdout() -> Iterator[TextIO]:
+    """stdout for CSV: UTF-8 with its CRLF kept, whatever the terminal's encoding and newline translation."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # stdout replaced by a text stream (contextlib.redirect_stdout): it takes str as it is
+        yield sys.stdout
+        return
+    sys.stdout.flush()
+    out = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    try:
+        yield out
+    finally:
+        out.detach()  # leave sys.stdout's buffer open
+
+
+def _summary(args: argparse.Namespace) -> int:
+    incident_filter = _filter(args)
+    with _repository(args, create=False) as repo:
+        summary = repo.summary(incident_filter)
+    print(json.dumps(summary.to_json()) if args.json else _summary_table(summary))
+    return EXIT_OK
+
+
+def _summary_table(summary: Summary) -> str:
+    """The figures as a report quotes them; unknown casualty figures beside the total, never inside it."""
+
+    def casualties(figure: Casualties) -> str:
+        unknown = f"   (unknown for {_plural(figure.unknown, 'incident')})" if figure.unknown else ""
+        return figure.text() + unknown
+
+    period = [
+        ("From", summary.date_from.isoformat() if summary.date_from else None),
+        ("To", summary.date_to.isoformat() if summary.date_to else None),
+    ]
+    rows: list[tuple[str, str]] = [("Incidents", str(summary.incidents))]
+    rows += [(label, value) for label, value in period if value]
+    if summary.by_country:
+        rows += [("Per country", "")] + [(f"  {name}", str(n)) for name, n in summary.by_country.items()]
+    rows += [("By outcome", "")] + [(f"  {Outcome(code).label}", str(n)) for code, n in summary.by_outcome.items()]
+    rows += [("Killed", casualties(summary.killed)), ("Injured", casualties(summary.injured))]
+    width = max(len(label) for label, _value in rows) + 3
+    return "\n".join(f"{label:<{width}}{value}".rstrip() for label, value in rows)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _fail(message: str) -> int:
+    print(f"logbook: {message}", file=sys.stderr)
+    return EXIT_FAILED

@@ -1,0 +1,172 @@
+"""Import from the canonical CSV: every good row in one transaction, every bad row to a rejects file that says
+which row and which field, so nothing fails without saying where.
+
+The file is checked before anything is stored: a file that cannot be read, is not UTF-8 text, is empty, or
+whose header lacks a required column, names an unknown one or repeats one raises UnusableFileError naming each
+problem. Header names are matched without regard to case or surrounding spaces; columns may come in any order
+and uid, created_at and updated_at may be left out (the rows are then new incidents). A row whose uid is in the
+logbook updates that incident instead of adding a twin. Blank rows are skipped.
+
+The rejects file (``<stem>.rejects.csv`` beside the input unless told otherwise) has the columns ``row``,
+``field`` and ``problem`` followed by the input's own columns and the row's original cells. ``row`` is the
+record's number in the input with the header as row 1, as a spreadsheet numbers it. A row with several problems
+gets one line per problem, so each field can be filtered and fixed on its own; ``field`` is ``(whole row)`` when
+the row has the wrong number of cells. The file is written only when some row is rejected, and is removed again
+if the import fails.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TextIO
+
+from logbook.domain.csv_schema import COLUMNS, REQUIRED_COLUMNS, neutralise, parse_row
+from logbook.domain.record import IncidentDraft
+from logbook.domain.validation import FieldProblem, validate
+from logbook.services.files import replace_on_success
+from logbook.store.errors import LogbookError
+from logbook.store.repository import Repository
+
+REJECT_COLUMNS = ("row", "field", "problem")
+WHOLE_ROW = "(whole row)"
+_SNIFF_BYTES = 64 * 1024
+
+
+class UnusableFileError(LogbookError):
+    """The file as a whole cannot be imported; nothing was."""
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportReport:
+    added: int
+    updated: int
+    rejected: int
+    rejects_path: Path | None  # None when no row was rejected
+
+    @property
+    def imported(self) -> int:
+        return self.added + self.updated
+
+
+def default_rejects_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}.rejects.csv")
+
+
+def import_csv(repo: Repository, path: Path | str, rejects_path: Path | str | None = None) -> ImportReport:
+    """Import ``path`` into ``repo``; raises UnusableFileError (and imports nothing) if the file is unusable."""
+    path = Path(path)
+    rejects_path = default_rejects_path(path) if rejects_path is None else Path(rejects_path)
+    _check_content(path)
+    if rejects_path.resolve() == path.resolve():
+        raise UnusableFileError(f"{path.name} cannot be its own rejects file; choose another name for it.")
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as file, ExitStack() as cleanup:
+            reader = csv.reader(file)
+            try:
+                header = _read_header(path, reader)
+                columns = _column_names(path, header)
+                rejects = _Rejects(header, lambda: cleanup.enter_context(replace_on_success(rejects_path)))
+                added, updated = repo.upsert_many(_valid_drafts(reader, columns, rejects))
+            except UnicodeDecodeError as error:
+                raise UnusableFileError(
+                    f"{path.name} is not UTF-8 text after line {reader.line_num} ({error.reason}); nothing was "
+                    "imported. Save it as CSV UTF-8 and try again."
+                ) from None
+            except csv.Error as error:
+                raise UnusableFileError(
+                    f"{path.name}, line {reader.line_num}: {error}; nothing was imported."
+                ) from None
+    except OSError as error:
+        raise LogbookError(f"Importing {path.name} failed and nothing was imported: {error}") from None
+    return ImportReport(added, updated, rejects.count, rejects_path if rejects.count else None)
+
+
+def _check_content(path: Path) -> None:
+    """Refuse a missing, unreadable or binary file from its first bytes, before any row is read."""
+    try:
+        with path.open("rb") as file:
+            head = file.read(_SNIFF_BYTES)
+    except FileNotFoundError:
+        raise UnusableFileError(f"{path} does not exist.") from None
+    except IsADirectoryError:
+        raise UnusableFileError(f"{path} is a folder, not a CSV file.") from None
+    except OSError as error:
+        raise UnusableFileError(f"{path} could not be read: {error.strerror}.") from None
+    if b"\x00" in head:
+        raise UnusableFileError(f"{path.name} is not a text file; export it from the spreadsheet as CSV.")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut at the end is fine
+    except UnicodeDecodeError as error:
+        raise UnusableFileError(
+            f"{path.name} is not UTF-8 text ({error.reason} at byte {error.start}). Save it as CSV UTF-8."
+        ) from None
+
+
+def _read_header(path: Path, reader: Iterator[list[str]]) -> list[str]:
+    first = next(reader, None)
+    if first is None or _is_blank(first):
+        if first is None or all(_is_blank(row) for row in reader):
+            raise UnusableFileError(f"{path.name} is empty.")
+        raise UnusableFileError(f"{path.name} cannot be imported: its first line must hold the column names.")
+    return first
+
+
+def _column_names(path: Path, header: Sequence[str]) -> list[str]:
+    """The header's names as COLUMNS spells them, or UnusableFileError naming every problem with it."""
+    names = [cell.strip().casefold() for cell in header]
+    problems = []
+    if len(header) == 1 and any(separator in header[0] for separator in ";\t"):  # a spreadsheet's regional CSV
+        problems.append("its columns are separated by ';' or tabs; save it as CSV with commas")
+    problems += [f"column {position} has no name" for position, name in enumerate(names, start=1) if not name]
+    problems += [f"the column {name!r} appears {n} times" for name, n in Counter(names).items() if name and n > 1]
+    problems += [f"the required column {name!r} is missing" for name in REQUIRED_COLUMNS if name not in names]
+    problems += [f"unknown column {cell.strip()!r}" for cell in header if cell.strip().casefold() not in ("", *COLUMNS)]
+    if problems:
+        raise UnusableFileError(f"{path.name} cannot be imported: {'; '.join(problems)}.")
+    return names
+
+
+class _Rejects:
+    """The rejects file, opened only when the first row is rejected."""
+
+    def __init__(self, header: Sequence[str], open_file: Callable[[], TextIO]) -> None:
+        self.count = 0
+        self._header = header
+        self._open_file = open_file
+        self._write_row: Callable[[Sequence[object]], object] | None = None
+
+    def add(self, row_number: int, problems: Sequence[FieldProblem], cells: Sequence[str]) -> None:
+        if self._write_row is None:
+            self._write_row = csv.writer(self._open_file()).writerow
+            self._write_row([*REJECT_COLUMNS, *self._header])
+        for problem in problems:
+            self._write_row([row_number, problem.field, neutralise(problem.message), *cells])
+        self.count += 1
+
+
+def _valid_drafts(reader: Iterator[list[str]], columns: Sequence[str], rejects: _Rejects) -> Iterator[IncidentDraft]:
+    """The drafts of the good rows, one at a time; the bad ones go to ``rejects`` on the way."""
+    for row_number, cells in enumerate(reader, start=2):
+        if _is_blank(cells):
+            continue
+        if len(cells) != len(columns):
+            problem = FieldProblem(WHOLE_ROW, f"the row has {len(cells)} cells but the header has {len(columns)}")
+            rejects.add(row_number, [problem], cells)
+            continue
+        draft, problems = parse_row(dict(zip(columns, cells, strict=True)))
+        if draft is not None:
+            problems = validate(draft)
+        if draft is None or problems:
+            rejects.add(row_number, problems, cells)
+        else:
+            yield draft
+
+
+def _is_blank(cells: Sequence[str]) -> bool:
+    return not any(cell.strip() for cell in cells)
