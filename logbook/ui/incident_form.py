@@ -1,0 +1,662 @@
+"""The dialog through which people enter and edit one incident."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+
+from PySide6.QtCore import QCoreApplication, QDate, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStyle,
+    QStyleOption,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from logbook.domain.countries import all_countries, country_code
+from logbook.domain.csv_schema import format_tags, parse_tags
+from logbook.domain.enums import (
+    Attribution,
+    Damage,
+    DatePrecision,
+    EventType,
+    GeoPrecision,
+    LabelledEnum,
+    Outcome,
+    TargetType,
+    Verification,
+    Weapon,
+)
+from logbook.domain.record import IncidentDraft
+from logbook.domain.validation import FieldProblem, validate
+from logbook.store.errors import LogbookError
+from logbook.store.repository import Repository
+from logbook.ui.casualty_input import CasualtyInput
+from logbook.ui.sources_editor import SourcesEditor
+
+# Room left on the screen for the window frame and a desktop panel.
+SCREEN_ALLOWANCE = QSize(40, 80)
+ERROR_STYLE = "color: #b3261e;"
+
+
+def _translate(text: str) -> str:
+    return QCoreApplication.translate("IncidentForm", text)
+
+
+class ConfirmDiscard:
+    """Asks before unsaved edits are thrown away; tests replace ``ask``."""
+
+    @classmethod
+    def ask(cls, parent: QWidget) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            _translate("Discard changes?"),
+            _translate("This incident has changes that are not saved. Discard them?"),
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Discard
+
+
+class FormMessages:
+    """Messages the form cannot show beside a field (a conflict, a vanished incident); tests replace ``warn``."""
+
+    @classmethod
+    def warn(cls, parent: QWidget, title: str, text: str) -> None:
+        QMessageBox.warning(parent, title, text)
+
+
+class DateInput(QLineEdit):
+    """A date typed as YYYY-MM-DD or picked from a calendar (the button, Alt+Down or F4); empty is allowed.
+
+    A QDateEdit can be neither empty nor typed into as "2023-11-02", so the text is checked on save instead.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(self.tr("YYYY-MM-DD"))
+        action = self.addAction(
+            QIcon.fromTheme("x-office-calendar", self._arrow()), QLineEdit.ActionPosition.TrailingPosition
+        )
+        action.setText(self.tr("Pick from a calendar"))
+        action.setToolTip(self.tr("Pick from a calendar (Alt+Down)"))
+        action.triggered.connect(self.show_calendar)
+        for button in self.findChildren(QToolButton):  # the line edit shows the action as this button
+            button.setObjectName("calendarButton")
+            button.setAccessibleName(action.text())
+
+    def _arrow(self) -> QIcon:
+        """The style's own small down arrow, as on the combo boxes beside it, where there is no calendar icon."""
+        pixmap = QPixmap(16, 16)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        option = QStyleOption()
+        option.initFrom(self)
+        option.rect = QRect(3, 3, 10, 10)
+        painter = QPainter(pixmap)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorArrowDown, option, painter, self)
+        painter.end()
+        return QIcon(pixmap)
+
+    def date(self) -> dt.date | None:
+        """None when empty; ValueError when the text is not a date."""
+        text = self.text().strip()
+        return dt.date.fromisoformat(text) if text else None
+
+    def set_date(self, value: dt.date | None) -> None:
+        self.setText(value.isoformat() if value else "")
+
+    def show_calendar(self) -> QMenu:
+        menu = QMenu(self)
+        calendar = QCalendarWidget(menu)
+        try:
+            current = self.date()
+        except ValueError:
+            current = None
+        calendar.setSelectedDate(QDate(current.year, current.month, current.day) if current else QDate.currentDate())
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(calendar)
+        menu.addAction(action)
+
+        def pick(date: QDate) -> None:
+            self.setText(date.toString(Qt.DateFormat.ISODate))
+            menu.close()
+
+        calendar.clicked.connect(pick)
+        calendar.activated.connect(pick)
+        menu.aboutToHide.connect(menu.deleteLater)
+        menu.popup(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.setFocus()
+        return menu
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        alt_down = event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
+        if alt_down or event.key() == Qt.Key.Key_F4:
+            self.show_calendar()
+        else:
+            super().keyPressEvent(event)
+
+
+class IncidentForm(QDialog):
+    """Every field of one incident; a new one when ``incident_id`` is None.
+
+    Opening an incident that is no longer stored raises MissingIncidentError, for the caller to report.
+    """
+
+    incident_saved = Signal(int)
+
+    def __init__(self, repository: Repository, incident_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("incidentForm")
+        self._repository = repository
+        self._incident_id = incident_id
+        self._version: int | None = None
+        self._chain: list[QWidget] = []  # the inputs and buttons in tab order
+        self._slots: dict[str, tuple[QWidget, QLabel]] = {}  # problem field -> (widget to focus, its error label)
+        self._completions: dict[str, QStringListModel] = {}
+        self._labels: dict[QFormLayout, list[QLabel]] = {}
+        self._build()
+        self._load_completions()
+        self._show_draft(IncidentDraft() if incident_id is None else repository.get(incident_id))
+
+    # ---- public -----------------------------------------------------------------------------------------
+
+    @property
+    def incident_id(self) -> int | None:
+        """The incident being edited; None while it is a new one not yet saved."""
+        return self._incident_id
+
+    def has_unsaved_edits(self) -> bool:
+        return self._state() != self._baseline
+
+    def save(self) -> bool:
+        """Validate and store. On any refusal the input stays as the user left it and the reason is shown."""
+        draft, problems = self._read()
+        seen = {problem.field for problem in problems}
+        problems += [problem for problem in validate(draft) if problem.field not in seen]
+        self._show_problems(problems)
+        if problems:
+            return False
+        try:
+            if self._incident_id is None:
+                self._incident_id = self._repository.add(draft)
+            else:
+                self._repository.update(self._incident_id, draft)
+        except LogbookError as error:
+            FormMessages.warn(self, self.tr("Incident not saved"), str(error))
+            return False
+        self.incident_saved.emit(self._incident_id)
+        return True
+
+    def reject(self) -> None:
+        """Cancel, Esc and closing the window all come here: ask before edits are lost."""
+        if self.has_unsaved_edits() and not ConfirmDiscard.ask(self):
+            return
+        super().reject()
+
+    def sizeHint(self) -> QSize:
+        """Everything at once where it fits (a scroll area alone would ask for a small box)."""
+        margins = self.layout().contentsMargins()
+        content = self._scroll.widget().sizeHint()
+        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        width = content.width() + margins.left() + margins.right() + scrollbar
+        height = (
+            content.height()
+            + margins.top()
+            + margins.bottom()
+            + self.layout().spacing()
+            + self._save_button.sizeHint().height()
+        )
+        return QSize(width, height).boundedTo(self.screen().availableGeometry().size() - SCREEN_ALLOWANCE)
+
+    # ---- building ---------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        when = self._group(self.tr("When and where"))
+        self._date_start = self._date_row(when, self.tr("Start date"), "date_start", "dateStart")
+        self._date_end = self._date_row(when, self.tr("End date"), "date_end", "dateEnd")
+        self._date_end.setPlaceholderText(self.tr("Empty for a single day"))
+        self._date_precision = self._enum_row(
+            when, self.tr("Date precision"), "date_precision", "datePrecision", DatePrecision
+        )
+        self._country = self._country_row(when)
+        self._admin1 = self._text_row(when, self.tr("Province"), "admin1", "admin1", completing=True)
+        self._admin1.setPlaceholderText(self.tr("Governorate, province or state"))
+        self._location = self._text_row(when, self.tr("Location"), "location", "location", completing=True)
+        self._location.setPlaceholderText(self.tr("Town, base or other place"))
+        self._latitude = self._text_row(when, self.tr("Latitude"), "latitude", "latitude")
+        self._latitude.setPlaceholderText(self.tr("Decimal degrees, -90 to 90"))
+        self._longitude = self._text_row(when, self.tr("Longitude"), "longitude", "longitude")
+        self._longitude.setPlaceholderText(self.tr("Decimal degrees, -180 to 180"))
+        self._geo_precision = self._enum_row(
+            when, self.tr("Place precision"), "geo_precision", "geoPrecision", GeoPrecision, empty=self.tr("Not given")
+        )
+
+        what = self._group(self.tr("What happened"))
+        self._title = self._text_row(what, self.tr("Title"), "title", "title")
+        self._title.setPlaceholderText(self.tr("A one-line summary"))
+        self._event_type = self._enum_row(what, self.tr("Event type"), "event_type", "eventType", EventType)
+        self._event_type.setPlaceholderText(self.tr("Choose…"))
+        self._weapon = self._enum_row(what, self.tr("Weapon"), "weapon", "weapon", Weapon)
+        self._target_type = self._enum_row(what, self.tr("Target type"), "target_type", "targetType", TargetType)
+        self._target = self._text_row(what, self.tr("Target"), "target", "target", completing=True)
+        self._outcome = self._enum_row(what, self.tr("Outcome"), "outcome", "outcome", Outcome)
+        self._damage = self._enum_row(what, self.tr("Damage"), "damage", "damage", Damage)
+
+        casualties = self._group(self.tr("Casualties"))
+        self._killed = self._casualty_row(casualties, self.tr("Killed"), "killed")
+        self._injured = self._casualty_row(casualties, self.tr("Injured"), "injured")
+
+        who = self._group(self.tr("Who"))
+        self._perpetrator = self._text_row(who, self.tr("Perpetrator"), "perpetrator", "perpetrator", completing=True)
+        self._perpetrator.setPlaceholderText(self.tr("Who carried it out, as reported"))
+        self._attribution = self._enum_row(who, self.tr("Attribution"), "attribution", "attribution", Attribution)
+        self._attributed_by = self._text_row(
+            who, self.tr("Attributed by"), "attributed_by", "attributedBy", completing=True
+        )
+        self._attributed_by.setPlaceholderText(self.tr("Who made the attribution"))
+
+        sources = self._group(self.tr("Sources"))
+        self._verification = self._enum_row(
+            sources, self.tr("Verification"), "verification", "verification", Verification
+        )
+        self._sources = SourcesEditor()
+        self._add_row(sources, None, self._sources, "sources", {"sources": self._sources.table})
+        self._chain += [self._sources.add_button, self._sources.remove_button]
+
+        notes = self._group(self.tr("Notes and tags"))
+        self._notes = QPlainTextEdit()
+        self._notes.setObjectName("notes")
+        self._notes.setTabChangesFocus(True)
+        self._notes.setMaximumHeight(self._notes.fontMetrics().lineSpacing() * 5 + 12)
+        self._add_row(notes, self.tr("Notes"), self._notes, "notes", {"notes": self._notes})
+        self._tags = self._text_row(notes, self.tr("Tags"), "tags", "tags")
+        self._tags.setPlaceholderText(self.tr("Separated by “; ”, e.g. Iraq; drone"))
+
+        content = QWidget()
+        content.setObjectName("formContent")
+        columns = QHBoxLayout(content)
+        for groups in ((when, what, casualties), (who, sources, notes)):
+            column = QVBoxLayout()
+            labels = [label for group in groups for label in self._labels.get(group, [])]
+            label_width = max(label.sizeHint().width() for label in labels)
+            for label in labels:  # fields line up across the groups of one column
+                label.setMinimumWidth(label_width)
+            for group in groups:
+                column.addWidget(group.parentWidget())
+            column.addStretch(1)
+            columns.addLayout(column, 1)
+        self._scroll = QScrollArea()
+        self._scroll.setWidget(content)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+        self._save_button = self._button(self.tr("Save"), "saveButton")
+        self._save_button.setDefault(True)
+        self._save_button.setToolTip(self.tr("Save and close (Ctrl+S)"))
+        self._save_and_new_button = self._button(self.tr("Save and new"), "saveAndNewButton")
+        self._save_and_new_button.setToolTip(self.tr("Save, then start the next incident from the same report"))
+        self._cancel_button = self._button(self.tr("Cancel"), "cancelButton")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self._save_button, self._save_and_new_button, self._cancel_button):
+            buttons.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._scroll, 1)
+        layout.addLayout(buttons)
+        for first, second in itertools.pairwise(self._chain):
+            QWidget.setTabOrder(first, second)
+
+        self._save_button.clicked.connect(self._save_and_close)
+        self._save_and_new_button.clicked.connect(self._save_and_start_next)
+        self._cancel_button.clicked.connect(self.reject)
+        for keys in (QKeySequence.StandardKey.Save, QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")):
+            QShortcut(keys, self).activated.connect(self._save_and_close)
+
+    def _group(self, title: str) -> QFormLayout:
+        box = QGroupBox(title, self)  # owned by the dialog until the layout takes it
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return form
+
+    def _add_row(
+        self,
+        form: QFormLayout,
+        text: str | None,
+        widget: QWidget,
+        name: str,
+        targets: dict[str, QWidget],
+        buddy: QWidget | None = None,
+    ) -> None:
+        """A labelled field with its error label under it; ``targets`` maps problem fields to focus widgets."""
+        error = QLabel()
+        error.setObjectName(f"{name}Error")
+        error.setWordWrap(True)
+        error.setStyleSheet(ERROR_STYLE)
+        error.hide()
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(widget)
+        column.addWidget(error)
+        if text is None:
+            form.addRow(box)
+        else:
+            buddy = buddy or widget
+            buddy.setAccessibleName(text)
+            label = QLabel(text)
+            label.setBuddy(buddy)
+            form.addRow(label, box)
+            self._labels.setdefault(form, []).append(label)
+        for field, target in targets.items():
+            self._slots[field] = (target, error)
+        self._chain += [w for w in (buddy, *targets.values()) if w is not None and w not in self._chain]
+
+    def _text_row(self, form: QFormLayout, text: str, field: str, name: str, completing: bool = False) -> QLineEdit:
+        edit = QLineEdit()
+        edit.setObjectName(name)
+        _widen(edit)
+        if completing:
+            model = QStringListModel(self)
+            completer = QCompleter(model, edit)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            edit.setCompleter(completer)
+            self._completions[field] = model
+        self._add_row(form, text, edit, name, {field: edit})
+        return edit
+
+    def _date_row(self, form: QFormLayout, text: str, field: str, name: str) -> DateInput:
+        edit = DateInput()
+        edit.setObjectName(name)
+        edit.setMaximumWidth(edit.fontMetrics().horizontalAdvance("Empty for a single day") + 60)
+        self._add_row(form, text, edit, name, {field: edit})
+        return edit
+
+    def _enum_row(
+        self,
+        form: QFormLayout,
+        text: str,
+        field: str,
+        name: str,
+        enum: type[LabelledEnum],
+        empty: str | None = None,
+    ) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        _widen(combo)
+        if empty is not None:
+            combo.addItem(empty, "")
+        for member in enum:
+            combo.addItem(self.tr(member.label), member.value)
+        self._add_row(form, text, combo, name, {field: combo})
+        return combo
+
+    def _country_row(self, form: QFormLayout) -> QComboBox:
+        """All countries, found by typing any part of the name."""
+        combo = QComboBox()
+        combo.setObjectName("country")
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(24)
+        _widen(combo)
+        for code, name in all_countries():
+            combo.addItem(name, code)
+        completer = QCompleter(combo.model(), combo)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        combo.setCompleter(completer)
+        combo.lineEdit().setPlaceholderText(self.tr("Type to search"))
+        self._add_row(form, self.tr("Country"), combo, "country", {"country": combo})
+        return combo
+
+    def _casualty_row(self, form: QFormLayout, text: str, name: str) -> CasualtyInput:
+        casualty = CasualtyInput(text, name)
+        self._add_row(
+            form,
+            text,
+            casualty,
+            name,
+            {f"{name}_min": casualty.low_spin, f"{name}_max": casualty.high_spin},
+            buddy=casualty.mode_combo,
+        )
+        return casualty
+
+    def _button(self, text: str, name: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(text)
+        self._chain.append(button)
+        return button
+
+    # ---- between the widgets and the draft --------------------------------------------------------------
+
+    def _show_draft(self, draft: IncidentDraft) -> None:
+        self._version = draft.version
+        self._date_start.set_date(draft.date_start)
+        self._date_end.set_date(draft.date_end)
+        self._country.setCurrentIndex(self._country.findData(draft.country) if draft.country else -1)
+        if self._country.currentIndex() == -1:
+            self._country.clearEditText()
+        for combo, code in (
+            (self._date_precision, draft.date_precision),
+            (self._geo_precision, draft.geo_precision or ""),
+            (self._event_type, draft.event_type or ""),
+            (self._weapon, draft.weapon),
+            (self._target_type, draft.target_type),
+            (self._attribution, draft.attribution),
+            (self._outcome, draft.outcome),
+            (self._damage, draft.damage),
+            (self._verification, draft.verification),
+        ):
+            combo.setCurrentIndex(combo.findData(code))
+        for edit, value in (
+            (self._admin1, draft.admin1),
+            (self._location, draft.location),
+            (self._target, draft.target),
+            (self._perpetrator, draft.perpetrator),
+            (self._attributed_by, draft.attributed_by),
+            (self._title, draft.title),
+            (self._latitude, _format_number(draft.latitude)),
+            (self._longitude, _format_number(draft.longitude)),
+        ):
+            edit.setText(value or "")
+        self._killed.set_value(draft.killed_min, draft.killed_max)
+        self._injured.set_value(draft.injured_min, draft.injured_max)
+        self._sources.model.set_sources(draft.sources)
+        self._notes.setPlainText(draft.notes or "")
+        self._tags.setText(format_tags(draft.tags))
+        self._show_problems([])
+        if self._incident_id is None:
+            self.setWindowTitle(self.tr("New incident"))
+        else:
+            name = draft.title or (draft.date_start.isoformat() if draft.date_start else "")
+            self.setWindowTitle(self.tr("Edit incident — {name}").format(name=name))
+        self._baseline = self._state()
+
+    def _read(self) -> tuple[IncidentDraft, list[FieldProblem]]:
+        """The draft the widgets describe, and the problems only the form can see (text that is not a
+        date, a number or a country); the rest is left to the domain's validate()."""
+        problems: list[FieldProblem] = []
+
+        def date(field: str, edit: DateInput) -> dt.date | None:
+            try:
+                return edit.date()
+            except ValueError:
+                message = self.tr("“{text}” is not a date: write it as YYYY-MM-DD")
+                problems.append(FieldProblem(field, message.format(text=edit.text().strip())))
+                return None
+
+        def number(field: str, edit: QLineEdit) -> float | None:
+            text = edit.text().strip()
+            if not text:
+                return None
+            try:
+                value = float(text)
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value):
+                message = self.tr("“{text}” is not a number: use decimal degrees with a point, e.g. 33.8")
+                problems.append(FieldProblem(field, message.format(text=text)))
+                return None
+            return value
+
+        def text(edit: QLineEdit) -> str | None:
+            return edit.text().strip() or None
+
+        killed_min, killed_max = self._killed.value()
+        injured_min, injured_max = self._injured.value()
+        draft = IncidentDraft(
+            date_start=date("date_start", self._date_start),
+            date_end=date("date_end", self._date_end),
+            date_precision=self._date_precision.currentData(),
+            country=self._read_country(problems),
+            admin1=text(self._admin1),
+            location=text(self._location),
+            latitude=number("latitude", self._latitude),
+            longitude=number("longitude", self._longitude),
+            geo_precision=self._geo_precision.currentData() or None,
+            event_type=self._event_type.currentData() or None,
+            weapon=self._weapon.currentData(),
+            target_type=self._target_type.currentData(),
+            target=text(self._target),
+            perpetrator=text(self._perpetrator),
+            attribution=self._attribution.currentData(),
+            attributed_by=text(self._attributed_by),
+            outcome=self._outcome.currentData(),
+            damage=self._damage.currentData(),
+            killed_min=killed_min,
+            killed_max=killed_max,
+            injured_min=injured_min,
+            injured_max=injured_max,
+            verification=self._verification.currentData(),
+            title=text(self._title),
+            notes=self._notes.toPlainText().strip() or None,
+            sources=self._sources.model.sources(),
+            tags=parse_tags(self._tags.text()),
+            version=self._version,
+        )
+        problems += [FieldProblem("sources", message) for message in self._sources.model.problems()]
+        return draft, problems
+
+    def _read_country(self, problems: list[FieldProblem]) -> str | None:
+        """A name from the list, or any name, alias or code the domain knows; anything else is refused."""
+        text = self._country.currentText().strip()
+        if not text:
+            return None
+        index = self._country.findText(text, Qt.MatchFlag.MatchFixedString)
+        if index >= 0:
+            return self._country.itemData(index)
+        try:
+            return country_code(text)
+        except ValueError:
+            message = self.tr("“{text}” is not a country: pick one from the list").format(text=text)
+            problems.append(FieldProblem("country", message))
+            return None
+
+    def _show_problems(self, problems: list[FieldProblem]) -> None:
+        """Each problem under its own field (and as that field's accessible description); focus to the first."""
+        for target, error in self._slots.values():
+            error.clear()
+            error.hide()
+            target.setAccessibleDescription("")
+        by_target: dict[QWidget, list[str]] = {}
+        by_label: dict[QLabel, list[str]] = {}
+        for problem in problems:
+            target, error = self._slots[problem.field]
+            message = _sentence(problem.message)
+            by_target.setdefault(target, []).append(message)
+            by_label.setdefault(error, []).append(message)
+        for error, messages in by_label.items():
+            error.setText("\n".join(messages))
+            error.show()
+        for target, messages in by_target.items():
+            target.setAccessibleDescription(" ".join(messages))
+        if by_target:
+            first = min(by_target, key=self._chain.index)
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._scroll.ensureWidgetVisible(first)
+
+    def _state(self) -> tuple[object, ...]:
+        """What the user has entered, raw, to tell whether there are unsaved edits."""
+        values: list[object] = []
+        for widget in self._chain:
+            if isinstance(widget, QLineEdit):
+                values.append(widget.text())
+            elif isinstance(widget, QComboBox):
+                values.append(widget.currentText() if widget.isEditable() else widget.currentIndex())
+            elif isinstance(widget, QSpinBox):
+                values.append(widget.value())
+            elif isinstance(widget, QPlainTextEdit):
+                values.append(widget.toPlainText())
+        values.append(self._sources.model.state())
+        return tuple(values)
+
+    def _load_completions(self) -> None:
+        for field, model in self._completions.items():
+            model.setStringList(self._repository.completions(field))
+
+    # ---- buttons ----------------------------------------------------------------------------------------
+
+    def _save_and_close(self) -> None:
+        if self.save():
+            self.accept()
+
+    def _save_and_start_next(self) -> None:
+        """Save, then a new incident from the same report: same dates, country and sources."""
+        if not self.save():
+            return
+        saved, _problems = self._read()
+        self._incident_id = None
+        self._show_draft(
+            IncidentDraft(
+                date_start=saved.date_start,
+                date_end=saved.date_end,
+                date_precision=saved.date_precision,
+                country=saved.country,
+                sources=saved.sources,
+            )
+        )
+        self._load_completions()
+        self._admin1.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._scroll.ensureWidgetVisible(self._admin1)
+
+
+def _widen(field: QWidget) -> None:
+    """Room for a place name or a perpetrator's name without scrolling inside the field."""
+    field.setMinimumWidth(field.fontMetrics().averageCharWidth() * 44)
+
+
+def _sentence(message: str) -> str:
+    message = message.strip()
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith((".", "!", "?")) else message + "."
+
+
+def _format_number(value: float | None) -> str:
+    return "" if value is None else repr(value)
