@@ -54,9 +54,13 @@ def _fold(text: str) -> str:
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
+# In use by the EU, the UN and news agencies but not (yet) in ISO 3166-1.
+_USER_ASSIGNED = {"XK": ("Kosovo", "XKX")}
+
+
 @cache
 def _names() -> dict[str, str]:
-    names = {}
+    names = {code: name for code, (name, _alpha_3) in _USER_ASSIGNED.items()}
     for country in pycountry.countries:
         code = country.alpha_2
         names[code] = _SHORT_NAMES.get(code) or getattr(country, "common_name", None) or country.name
@@ -74,6 +78,9 @@ def _lookup() -> dict[str, str]:
         for spelling in spellings:
             if spelling:
                 table.setdefault(_fold(spelling), code)
+    for code, (name, alpha_3) in _USER_ASSIGNED.items():
+        for spelling in (code, alpha_3, name):
+            table.setdefault(_fold(spelling), code)
     return table
 
 

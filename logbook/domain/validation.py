@@ -32,6 +32,7 @@ ENUM_FIELDS: dict[str, type[LabelledEnum]] = {
     "verification": Verification,
 }
 
+MAX_CASUALTIES = 10_000_000  # beyond any single incident; also keeps figures inside SQLite's integers
 CASUALTY_PAIRS = (("killed_min", "killed_max"), ("injured_min", "injured_max"))
 
 
@@ -81,6 +82,8 @@ def validate(draft: IncidentDraft) -> list[FieldProblem]:
         for field, value in ((low_field, low), (high_field, high)):
             if value is not None and value < 0:
                 refuse(field, "a casualty figure cannot be negative")
+            elif value is not None and value > MAX_CASUALTIES:
+                refuse(field, f"{value} is more than {MAX_CASUALTIES:,} people: check the figure")
         if low is not None and high is not None and low > high:
             refuse(high_field, f"the maximum ({high}) is less than the minimum ({low})")
         if low is None and high is not None:

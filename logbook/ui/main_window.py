@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -119,9 +119,8 @@ class MainWindow(QMainWindow):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # never size a million rows to contents
         rows.setDefaultSectionSize(table.fontMetrics().height() + ROW_HEIGHT_PADDING)
         rows.hide()
-        table.doubleClicked.connect(lambda _index: self.edit_incident())
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(QKeySequence(key), table, self.edit_incident, context=Qt.ShortcutContext.WidgetShortcut)
+        # Enter or double-click (single click where the desktop activates items that way) opens the form
+        table.activated.connect(lambda _index: self.edit_incident())
         return table
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, icon: QStyle.StandardPixmap | None = None,
@@ -331,7 +330,12 @@ class MainWindow(QMainWindow):
     def _open_form(self, incident_id: int | None) -> None:
         from logbook.ui.incident_form import IncidentForm  # the form is only built when someone enters data
 
-        form = IncidentForm(self.repository, incident_id, self)
+        try:
+            form = IncidentForm(self.repository, incident_id, self)
+        except LogbookError as error:  # deleted for good by someone else since the table was read
+            self._show_error(error)
+            self.refresh()
+            return
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         form.incident_saved.connect(lambda saved_id: self.refresh(select_id=saved_id))
         form.destroyed.connect(lambda: self._forms.remove(form) if form in self._forms else None)

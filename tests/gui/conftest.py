@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from logbook.store.repository import Repository
 from logbook.ui.dialogs import Ask, Tell
+from logbook.ui.incident_form import ConfirmDiscard, FormMessages
 from logbook.ui.main_window import MainWindow
 
 WAIT_MS = 5000
@@ -21,6 +23,28 @@ def told(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     messages: list[tuple[str, str]] = []
     monkeypatch.setattr(Tell, "error", classmethod(lambda cls, parent, title, text: messages.append((title, text))))
     monkeypatch.setattr(Tell, "info", classmethod(lambda cls, parent, title, text: messages.append((title, text))))
+    return messages
+
+
+@pytest.fixture(autouse=True)
+def asked(monkeypatch: pytest.MonkeyPatch) -> list[QWidget]:
+    """ConfirmDiscard.ask answers "discard" (so closing a form at teardown never shows a dialog) and records."""
+    calls: list[QWidget] = []
+
+    def ask(cls: type[ConfirmDiscard], parent: QWidget) -> bool:
+        calls.append(parent)
+        return True
+
+    monkeypatch.setattr(ConfirmDiscard, "ask", classmethod(ask))
+    return calls
+
+
+@pytest.fixture(autouse=True)
+def warned(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    messages: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        FormMessages, "warn", classmethod(lambda cls, parent, title, text: messages.append((title, text)))
+    )
     return messages
 
 

@@ -28,37 +28,10 @@ from logbook.domain.record import IncidentDraft, SourceDraft
 from logbook.domain.validation import validate
 from logbook.store.repository import Repository
 from logbook.ui import incident_form
-from logbook.ui.incident_form import ConfirmDiscard, DateInput, FormMessages, IncidentForm
+from logbook.ui.incident_form import ConfirmDiscard, DateInput, IncidentForm
 from logbook.ui.sources_editor import COL_KIND, COL_NAME, COL_PUBLISHED, COL_URL, SourcesModel
 from tests.conftest import make_draft
-
-WAIT_MS = 2000
-
-# Completer and calendar popups ask the window system to raise them and grab the keyboard, which the offscreen
-# platform cannot do; nothing to fix in the form.
-pytestmark = pytest.mark.qt_log_ignore(r"This plugin does not support (raise\(\)|grabbing the keyboard)", extend=True)
-
-
-@pytest.fixture(autouse=True)
-def asked(monkeypatch: pytest.MonkeyPatch) -> list[QWidget]:
-    """ConfirmDiscard.ask answers "discard" (so closing a form at teardown never shows a dialog) and records."""
-    calls: list[QWidget] = []
-
-    def ask(cls: type[ConfirmDiscard], parent: QWidget) -> bool:
-        calls.append(parent)
-        return True
-
-    monkeypatch.setattr(ConfirmDiscard, "ask", classmethod(ask))
-    return calls
-
-
-@pytest.fixture(autouse=True)
-def warned(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    messages: list[tuple[str, str]] = []
-    monkeypatch.setattr(
-        FormMessages, "warn", classmethod(lambda cls, parent, title, text: messages.append((title, text)))
-    )
-    return messages
+from tests.gui.form_driver import WAIT_MS, choose, click, field, save, type_into
 
 
 @pytest.fixture
@@ -75,41 +48,6 @@ def open_form(qtbot: QtBot, repo: Repository) -> Callable[..., IncidentForm]:
         return form
 
     return opener
-
-
-def field(form: IncidentForm, name: str) -> QWidget:
-    widget = form.findChild(QWidget, name)
-    assert widget is not None, f"no widget named {name}"
-    return widget
-
-
-def type_into(qtbot: QtBot, widget: QWidget, text: str) -> None:
-    """Replace what the field holds, as a user does after tabbing into it (which selects everything)."""
-    target = widget.lineEdit() if isinstance(widget, QComboBox) else widget
-    assert isinstance(target, QLineEdit | QAbstractSpinBox)
-    target.selectAll()
-    qtbot.keyClicks(target, text)
-
-
-def choose(qtbot: QtBot, form: IncidentForm, name: str, label: str) -> None:
-    """Pick with Home and Down on the closed combo, as a keyboard user does (typed search would need pauses
-    between two picks on one combo, and a space opens its popup)."""
-    combo = field(form, name)
-    assert isinstance(combo, QComboBox)
-    qtbot.keyClick(combo, Qt.Key.Key_Home)
-    for _ in range(combo.findText(label)):
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
-    assert combo.currentText() == label
-
-
-def click(qtbot: QtBot, form: IncidentForm, name: str) -> None:
-    qtbot.mouseClick(field(form, name), Qt.MouseButton.LeftButton)
-
-
-def save(qtbot: QtBot, form: IncidentForm, button: str = "saveButton") -> int:
-    with qtbot.waitSignal(form.incident_saved, timeout=WAIT_MS) as blocker:
-        click(qtbot, form, button)
-    return blocker.args[0]
 
 
 def edit_cell(qtbot: QtBot, form: IncidentForm, row: int, column: int, text: str) -> None:

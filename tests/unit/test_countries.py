@@ -144,3 +144,9 @@ def test_country_rank_follows_names_not_codes() -> None:
     assert rank["IR"] < rank["IQ"]  # Iran before Iraq
     assert rank["SY"] < rank["US"] < rank["YE"]
     assert sorted(rank.values()) == list(range(len(rank)))
+
+
+def test_kosovo_can_be_entered_though_iso_has_no_code_for_it() -> None:
+    assert country_code("Kosovo") == "XK"
+    assert country_name("XK") == "Kosovo"
+    assert ("XK", "Kosovo") in all_countries()

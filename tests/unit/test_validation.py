@@ -213,3 +213,9 @@ def test_problem_reads_as_field_and_message() -> None:
     assert str(FieldProblem("date_end", "the end date is before the start date")) == (
         "date_end: the end date is before the start date"
     )
+
+
+def test_an_impossible_casualty_figure_is_refused_not_stored() -> None:
+    problems = validate(make_draft(killed_min=5, killed_max=10**19))
+    assert [problem.field for problem in problems] == ["killed_max"]
+    assert "check the figure" in problems[0].message
