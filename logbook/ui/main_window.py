@@ -37,7 +37,9 @@ from logbook.ui.workers import Workers
 
 RECENT_LIMIT = 8
 ROW_HEIGHT_PADDING = 6
-COLUMN_WIDTHS = (110, 100, 160, 80, 80, 85, 55, 55, 160, 85, 95, 300)  # characters seen in real reports
+# Typical widths in characters (date, country, location, event type, weapon, outcome, killed, injured,
+# perpetrator, attribution, verification, title): sized once from the font, never to contents.
+COLUMN_CHARACTERS = (10, 9, 14, 7, 7, 9, 5, 5, 13, 9, 10, 40)
 
 
 class _Progress(QObject):
@@ -111,8 +113,12 @@ class MainWindow(QMainWindow):
         header.setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            header.resizeSection(column, width)
+        digit = table.fontMetrics().horizontalAdvance("0")
+        header_metrics = header.fontMetrics()
+        for column, characters in enumerate(COLUMN_CHARACTERS):
+            title = self.model.headerData(column, Qt.Orientation.Horizontal)
+            room_for_arrow = header_metrics.horizontalAdvance(title) + 3 * ROW_HEIGHT_PADDING
+            header.resizeSection(column, max(characters * digit + 2 * ROW_HEIGHT_PADDING, room_for_arrow))
         header.setSectionResizeMode(COL_TITLE, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         rows = table.verticalHeader()
