@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt
-from PySide6.QtWidgets import QToolBar
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QToolBar,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from logbook.domain.record import IncidentDraft
@@ -262,3 +271,33 @@ def test_new_logbook_opens_empty_and_is_remembered_in_recent(
     assert entries[:2] == [str(fresh.resolve()), str(db_path.resolve())]
     refreshed(qtbot, filled, filled.recent_menu.actions()[1].trigger)
     assert filled.model.rowCount() == 4
+
+
+def test_trash_model_passes_the_model_tester(qtmodeltester, qtbot: QtBot, filled: MainWindow, repo: Repository) -> None:  # type: ignore[no-untyped-def]
+    repo.delete([filled.model.incident_id(0), filled.model.incident_id(1)])
+    trash = TrashDialog(repo, filled)
+    qtbot.addWidget(trash)
+    qtmodeltester.check(trash.model)
+    assert trash.status.text() == "2 deleted incident(s)"
+
+
+def test_every_input_and_button_has_an_accessible_name(qtbot: QtBot, filled: MainWindow, repo: Repository) -> None:
+    trash = TrashDialog(repo, filled)
+    qtbot.addWidget(trash)
+    controls = [
+        widget
+        for parent in (filled, trash)
+        for widget in parent.findChildren(QWidget)
+        if isinstance(widget, QAbstractButton | QLineEdit | QComboBox | QDateEdit | QAbstractItemView)
+        and widget.isVisibleTo(parent)
+        and not isinstance(widget.parent(), QComboBox | QDateEdit | QAbstractItemView)  # parts of other controls
+    ]
+    assert controls
+    for widget in controls:
+        name = widget.accessibleName()
+        if isinstance(widget, QAbstractButton) and widget.text():
+            name = name or widget.text()  # a button is announced by its label
+            assert name.replace("&", "") == widget.text().replace("&", ""), widget.objectName()
+        assert name, f"{type(widget).__name__} {widget.objectName()!r} has no accessible name"
+    labelled = [label for label in filled.filter_bar.findChildren(QLabel) if label.buddy() is not None]
+    assert {label.text(): label.buddy().accessibleName() for label in labelled} == {"From": "From", "To": "To"}
