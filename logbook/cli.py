@@ -13,6 +13,7 @@ import io
 import json
 import os
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,7 +26,8 @@ from logbook.domain.countries import country_code
 from logbook.domain.enums import Outcome
 from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
 from logbook.domain.summary import Casualties, Summary
-from logbook.paths import default_logbook
+from logbook.paths import data_dir, default_logbook
+from logbook.services.demo import create_demo
 from logbook.services.exporter import export_csv, export_csv_file
 from logbook.services.importer import ImportReport, import_csv
 from logbook.store.engine import is_url, open_logbook
@@ -44,6 +46,7 @@ USAGE = """
   logbook import FILE.csv [--db PATH] [--rejects FILE]
   logbook export [--db PATH] [--output FILE | -] [--no-neutralise] [filters] [--sort KEY] [--ascending]
   logbook summary [--db PATH] [--json] [filters]
+  logbook demo [--rows N] [--db PATH] [--seed S]
   logbook --version"""
 
 EPILOG = """\
@@ -84,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    verbs = parser.add_subparsers(title="verbs", dest="verb", required=True, metavar="{import,export,summary}")
+    verbs = parser.add_subparsers(title="verbs", dest="verb", required=True, metavar="{import,export,summary,demo}")
 
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument(
@@ -136,7 +139,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summary.add_argument("--json", action="store_true", help="one JSON object instead of a table")
     summary.set_defaults(run=_summary)
+
+    demo = verbs.add_parser(
+        "demo", prog="logbook demo", help="create a synthetic logbook for trying the app and for benchmarks"
+    )
+    demo.add_argument("--rows", type=_count, default=10_000, metavar="N", help="how many incidents (default 10000)")
+    demo.add_argument(
+        "--db", type=Path, metavar="PATH", help="the new logbook file (default: demo-N.sqlite3 in the data folder)"
+    )
+    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same logbook")
+    demo.set_defaults(run=_demo)
     return parser
+
+
+def _count(text: str) -> int:
+    if not text.isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    target = args.db or data_dir() / f"demo-{args.rows}.sqlite3"
+    if target.exists():
+        raise LogbookError(f"{target} already exists; the demo only writes a new logbook.")
+    started = time.perf_counter()
+    count = create_demo(target, args.rows, args.seed)
+    print(f"Created {target} with {_plural(count, 'synthetic incident')} in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK
 
 
 def _date(text: str) -> dt.date:

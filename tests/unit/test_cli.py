@@ -18,6 +18,8 @@ import logbook
 from logbook import __main__ as entry
 from logbook.cli import main
 from logbook.domain.csv_schema import COLUMNS
+from logbook.domain.filters import IncidentFilter, SortOrder
+from logbook.store.engine import open_logbook
 from logbook.store.repository import Repository
 from tests.conftest import make_draft
 from tests.unit.csv_helpers import GOOD_HEADER, GOOD_ROW, write_csv
@@ -358,3 +360,26 @@ def test_python_m_logbook_verbs_never_import_qt(report_log: Repository, db_path:
     assert "logbook.cli" in done.stderr
     assert "PySide6" not in done.stderr and "shiboken6" not in done.stderr
     assert done.stdout
+
+
+def test_demo_creates_a_synthetic_logbook_marked_as_such(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--rows", "500", "--db", str(target)]) == 0
+    assert "with 500 synthetic incidents" in capsys.readouterr().out
+    engine = open_logbook(target)
+    try:
+        repo = Repository(engine)
+        records = list(repo.export_records(repo.snapshot(IncidentFilter(), SortOrder())))
+    finally:
+        engine.dispose()
+    assert len(records) == 500
+    assert all(r.values["title"].startswith("[Synthetic]") and "synthetic" in r.tags for r in records)
+    assert all(1 <= len(r.sources) <= 3 for r in records)
+    killed = [(r.values["killed_min"], r.values["killed_max"]) for r in records]
+    assert (None, None) in killed and any(low is not None and high is None for low, high in killed)
+    assert any(low is not None and low == high for low, high in killed)
+    assert len({r.values["country"] for r in records}) > 5
+    assert {r.values["outcome"] for r in records} == {"intercepted", "missed", "hit", "unknown"}
+    # an existing file is never overwritten
+    assert main(["demo", "--rows", "500", "--db", str(target)]) == 2
+    assert "already exists" in capsys.readouterr().err

@@ -659,3 +659,24 @@ def test_repository_on_a_reopened_file(db_path: Path, repo: Repository) -> None:
         assert again.get(incident_id) == repo.get(incident_id)
     finally:
         engine.dispose()
+
+
+def test_add_many_stores_what_add_stores_and_is_searchable(repo: Repository) -> None:
+    drafts = [make_draft(title=f"Bulk {n}", tags=["b", "a"], uid=None) for n in range(3)]
+    assert repo.add_many(drafts, batch=2) == 3
+    ids = list(repo.snapshot(IncidentFilter(), SortOrder(SortKey.TITLE, descending=False)))
+    stored = [repo.get(incident_id) for incident_id in ids]
+    assert [d.title for d in stored] == ["Bulk 0", "Bulk 1", "Bulk 2"]
+    assert all(d.tags == ["a", "b"] and d.sources == drafts[0].sources and d.version == 1 for d in stored)
+    assert len({d.uid for d in stored}) == 3
+    assert list(repo.snapshot(IncidentFilter(search="bulk defense"), SortOrder())) != []
+    assert repo.add_many([make_draft(title="After")]) == 1 and repo.count() == 4  # ids continue after the last
+
+
+def test_add_many_keeps_nothing_when_a_row_fails(repo: Repository) -> None:
+    repo.add(make_draft(title="Kept"))
+    bad = make_draft(title="Bad")
+    bad.date_end = dt.date(2000, 1, 1)  # before the start: the database's CHECK refuses it
+    with pytest.raises(IntegrityError, match="CHECK constraint"):
+        repo.add_many([make_draft(title=f"New {n}") for n in range(5)] + [bad], batch=2)
+    assert repo.count() == 1
