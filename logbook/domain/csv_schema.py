@@ -11,12 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from logbook.domain.countries import country_code, country_name
 from logbook.domain.enums import SourceKind
-from logbook.domain.record import INCIDENT_FIELDS, IncidentDraft, SourceDraft
+from logbook.domain.record import IncidentDraft, SourceDraft
 from logbook.domain.validation import ENUM_FIELDS, FieldProblem
 
 COLUMNS: tuple[str, ...] = (
@@ -34,7 +34,9 @@ INT_FIELDS = ("killed_min", "killed_max", "injured_min", "injured_max")
 TEXT_FIELDS = ("admin1", "location", "target", "perpetrator", "attributed_by", "title", "notes")
 NEUTRALISED_COLUMNS = frozenset((*TEXT_FIELDS, "sources", "tags"))
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+MEMO_LIMIT = 100_000  # distinct cells remembered per column by RowParser: codes, names, dates and figures repeat
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\Z")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _SOURCE_TOKEN = re.compile(r"\\(.)|(\|)|([^\\|]+)", re.DOTALL)
 
 
@@ -68,6 +70,8 @@ def _escape(text: str) -> str:
 
 def _split_source_line(line: str) -> list[str]:
     """Split on unescaped ``|`` and undo the escapes; a lone trailing backslash is kept as it is."""
+    if "\\" not in line:  # no escapes: the common case, and a plain split
+        return list(map(str.strip, line.split("|")))
     parts: list[str] = []
     current: list[str] = []
     for escaped, separator, plain in _SOURCE_TOKEN.findall(line):
@@ -85,7 +89,7 @@ def _split_source_line(line: str) -> list[str]:
 def parse_sources(cell: str) -> list[SourceDraft]:
     sources = []
     # Not splitlines(): it also breaks at \x1c-\x1e, \x85 and \u2028, which may sit inside a name or URL.
-    for number, line in enumerate(re.split(r"\r\n|\r|\n", cell), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(cell), start=1):
         if not line.strip():
             continue
         parts = _split_source_line(line)
@@ -148,44 +152,77 @@ def parse_row(cells: Mapping[str, str]) -> tuple[IncidentDraft | None, list[Fiel
 
     Only the conversion is checked here; the caller runs ``validate`` on the draft for the rules.
     """
-    values: dict[str, Any] = {}
-    problems: list[FieldProblem] = []
-    sources: list[SourceDraft] = []
-    tags: list[str] = []
-    for column, raw in cells.items():
-        cell = raw.strip()
-        if column in NEUTRALISED_COLUMNS:
-            cell = unneutralise(cell)
-        if not cell:
-            continue
+    return RowParser(tuple(cells))(cells.values())
+
+
+class RowParser:
+    """parse_row for every row of one file: the conversion of each column is chosen once from the header, and a
+    cell seen before in a column of codes, names, dates or figures is looked up rather than converted again,
+    so a million rows cost a dictionary lookup per cell."""
+
+    def __init__(self, columns: Sequence[str]) -> None:
+        self._columns = [(column, _converter(column)) for column in columns]
+
+    def __call__(self, cells: Iterable[str]) -> tuple[IncidentDraft | None, list[FieldProblem]]:
+        """The draft or the problems of one row, its cells in the order of the columns."""
+        values: dict[str, Any] = {}
+        problems: list[FieldProblem] = []
+        for (column, convert), raw in zip(self._columns, cells, strict=True):
+            cell = raw.strip()
+            if cell:  # unneutralise never empties a cell, so an empty one is skipped before it
+                try:
+                    values[column] = convert(cell)
+                except ValueError as error:
+                    problems.append(FieldProblem(column, str(error)))
+        if problems:
+            return None, problems
+        return IncidentDraft(**values), []
+
+
+def _converter(column: str) -> Callable[[str], Any]:
+    """How one stripped, non-empty cell of ``column`` becomes the draft's value; ValueError if it cannot."""
+    if column == "sources":
+        return lambda cell: parse_sources(unneutralise(cell))
+    if column == "tags":
+        return lambda cell: parse_tags(unneutralise(cell))
+    if column in NEUTRALISED_COLUMNS:
+        return unneutralise
+    if column in FLOAT_FIELDS:
+        return _parse_float
+    if column in ("created_at", "updated_at"):
+        return _parse_timestamp
+    if column in DATE_FIELDS:
+        return _remembered(_parse_date)
+    if column in INT_FIELDS:
+        return _remembered(_parse_count)
+    if column == "country":
+        return _remembered(country_code)
+    if column in ENUM_FIELDS:
+        enum = ENUM_FIELDS[column]
+        return _remembered(lambda cell: enum.parse(cell).value)
+    return str
+
+
+def _remembered(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``convert`` with the values of up to MEMO_LIMIT distinct cells kept (problems are not)."""
+    memo: dict[str, Any] = {}
+
+    def remembered(cell: str) -> Any:
         try:
-            if column == "sources":
-                sources = parse_sources(cell)
-            elif column == "tags":
-                tags = parse_tags(cell)
-            elif column in DATE_FIELDS:
-                values[column] = _parse_date(cell)
-            elif column in FLOAT_FIELDS:
-                values[column] = _parse_float(cell)
-            elif column in INT_FIELDS:
-                values[column] = _parse_count(cell)
-            elif column in ENUM_FIELDS:
-                values[column] = ENUM_FIELDS[column].parse(cell).value
-            elif column == "country":
-                values[column] = country_code(cell)
-            elif column in ("created_at", "updated_at"):
-                if not _TIMESTAMP.match(cell):
-                    raise ValueError(f"{cell!r} is not a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)")
-                values[column] = cell
-            else:
-                values[column] = cell
-        except ValueError as error:
-            problems.append(FieldProblem(column, str(error)))
-    if problems:
-        return None, problems
-    draft = IncidentDraft(**{k: v for k, v in values.items() if k in INCIDENT_FIELDS})
-    draft.sources, draft.tags = sources, tags
-    return draft, []
+            return memo[cell]
+        except KeyError:
+            value = convert(cell)
+            if len(memo) < MEMO_LIMIT:
+                memo[cell] = value
+            return value
+
+    return remembered
+
+
+def _parse_timestamp(cell: str) -> str:
+    if not _TIMESTAMP.match(cell):
+        raise ValueError(f"{cell!r} is not a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ)")
+    return cell
 
 
 def _parse_date(cell: str) -> dt.date:

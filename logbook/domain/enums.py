@@ -6,6 +6,7 @@ The member values are the codes stored in the database and written to CSV; ``lab
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
 
 class LabelledEnum(StrEnum):
@@ -18,12 +19,21 @@ class LabelledEnum(StrEnum):
     @classmethod
     def parse(cls, text: str) -> LabelledEnum:
         """Return the member whose code or label is ``text``; raise ValueError naming the choices."""
-        wanted = text.strip().casefold()
-        for member in cls:
-            if wanted in (member.value.casefold(), member.label.casefold()):
-                return member
-        choices = ", ".join(m.value for m in cls)
-        raise ValueError(f"{text.strip()!r} is not one of: {choices}")
+        member = _spellings(cls).get(text.strip().casefold())
+        if member is None:
+            choices = ", ".join(m.value for m in cls)
+            raise ValueError(f"{text.strip()!r} is not one of: {choices}")
+        return member
+
+
+@cache
+def _spellings(enum: type[LabelledEnum]) -> dict[str, LabelledEnum]:
+    """Code and label of every member, case folded: parse runs once per cell of an import."""
+    spellings: dict[str, LabelledEnum] = {}
+    for member in enum:
+        spellings.setdefault(member.value.casefold(), member)
+        spellings.setdefault(member.label.casefold(), member)
+    return spellings
 
 
 _LABEL_OVERRIDES = {"ied": "IED", "open_source": "Open source", "ngo": "NGO"}

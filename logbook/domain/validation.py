@@ -32,6 +32,10 @@ ENUM_FIELDS: dict[str, type[LabelledEnum]] = {
     "verification": Verification,
 }
 
+# Membership in a set of codes: validate runs once per row of an import.
+_CODES = {field: frozenset(member.value for member in enum) for field, enum in ENUM_FIELDS.items()}
+_SOURCE_KINDS = frozenset(member.value for member in SourceKind)
+
 MAX_CASUALTIES = 10_000_000  # beyond any single incident; also keeps figures inside SQLite's integers
 CASUALTY_PAIRS = (("killed_min", "killed_max"), ("injured_min", "injured_max"))
 
@@ -63,11 +67,11 @@ def validate(draft: IncidentDraft) -> list[FieldProblem]:
     if not draft.event_type:
         refuse("event_type", "the event type is required")
 
-    for field, enum in ENUM_FIELDS.items():
+    refused = {problem.field for problem in problems}  # "" is "required", said once
+    for field, codes in _CODES.items():
         value = getattr(draft, field)
-        already_refused = any(problem.field == field for problem in problems)  # "" is "required", said once
-        if value is not None and not already_refused and value not in enum.__members__.values():
-            refuse(field, f"{value!r} is not one of: {', '.join(enum)}")
+        if value is not None and value not in codes and field not in refused:
+            refuse(field, f"{value!r} is not one of: {', '.join(ENUM_FIELDS[field])}")
 
     for field, limit in (("latitude", 90.0), ("longitude", 180.0)):
         value = getattr(draft, field)
@@ -94,7 +98,7 @@ def validate(draft: IncidentDraft) -> list[FieldProblem]:
             refuse("sources", f"source {position} needs a name or a URL")
         if any("\n" in (text or "") or "\r" in (text or "") for text in (source.name, source.url)):
             refuse("sources", f"source {position}: a name or URL cannot span several lines")
-        if source.kind not in SourceKind.__members__.values():
+        if source.kind not in _SOURCE_KINDS:
             refuse("sources", f"source {position}: {source.kind!r} is not one of: {', '.join(SourceKind)}")
     for tag in draft.tags:
         if ";" in tag or not tag.strip():

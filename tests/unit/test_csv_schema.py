@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from logbook.domain import csv_schema
 from logbook.domain.csv_schema import (
     COLUMNS,
     FORMULA_TRIGGERS,
     REQUIRED_COLUMNS,
+    RowParser,
     format_row,
     format_sources,
     format_tags,
@@ -342,3 +344,26 @@ def test_format_range(low: int | None, high: int | None, text: str) -> None:
 def _stored_values(draft):  # type: ignore[no-untyped-def]
     """What the repository hands the exporter: every incident column by name."""
     return {name: getattr(draft, name) for name in INCIDENT_FIELDS}
+
+
+# ---- many rows of one file ----------------------------------------------------------------------------------
+
+
+def test_a_row_parser_remembers_values_but_never_problems(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(csv_schema, "MEMO_LIMIT", 2)  # past the limit, cells are converted every time
+    parse = RowParser(("date_start", "country", "event_type", "killed_min"))
+    rows = [
+        ("2023-11-02", "Iraq", "Attack", "3"),
+        ("2023-11-03", "Syria", "attack", "x"),
+        ("2023-11-02", "iraq", "", ""),
+    ]
+    results = [parse(row) for row in rows * 2]
+    assert results[:3] == results[3:]
+    assert [(draft.date_start, draft.country, draft.event_type) for draft, _ in results if draft] == [
+        (dt.date(2023, 11, 2), "IQ", "attack"),
+        (dt.date(2023, 11, 2), "IQ", None),
+    ] * 2
+    assert [problem.field for problem in results[1][1]] == ["killed_min"]
+    assert results[1] == parse_row(
+        dict(zip(("date_start", "country", "event_type", "killed_min"), rows[1], strict=True))
+    )
