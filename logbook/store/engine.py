@@ -3,7 +3,9 @@ migrations that bring an older schema up to date."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
@@ -13,9 +15,13 @@ from sqlalchemy.exc import DatabaseError
 from logbook.store.errors import DamagedLogbookError, LogbookError, NewerLogbookError, NotALogbookError
 
 APPLICATION_ID = 0x494C4F47  # "ILOG" in the SQLite header, so `file` and we can recognise a logbook
-SCHEMA_VERSION = 1  # PRAGMA user_version after the newest migration; see migrations/versions
+SCHEMA_VERSION = 2  # PRAGMA user_version after the newest migration; see migrations/versions
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+# Execution option naming the index a query must read the incident table through, for the plans SQLite's
+# planner cannot know are better without statistics (see Repository.first_rows); other databases ignore it.
+INDEXED_BY = "logbook_indexed_by"
+_INCIDENT_TABLE = re.compile(r"\bFROM incident\b")
 
 
 def is_url(target: str | Path) -> bool:
@@ -83,6 +89,14 @@ def _configure_sqlite(engine: Engine, path: Path) -> None:
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         connection.exec_driver_sql("BEGIN")
 
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _on_execute(_connection, _cursor, statement, parameters, context, _many):  # type: ignore[no-untyped-def]
+        """A query with the execution option INDEXED_BY reads the incident table through that index."""
+        index = context.execution_options.get(INDEXED_BY) if context is not None else None
+        if index:
+            statement = _INCIDENT_TABLE.sub(f"FROM incident INDEXED BY {index}", statement, count=1)
+        return statement, parameters
+
     @event.listens_for(engine, "handle_error")
     def _on_error(context: ExceptionContext) -> LogbookError | None:
         """Damage past the first page only shows when a query reads it: say so in words, not a traceback."""
@@ -121,11 +135,24 @@ def _prepare_schema(engine: Engine, target: str) -> None:
             f"reads up to {SCHEMA_VERSION}). Update the app to open it."
         )
     if user_version < SCHEMA_VERSION:
+        if user_version:
+            _back_up(Path(target).expanduser(), user_version)
         _upgrade(engine)
 
 
-def _upgrade(engine: Engine) -> None:
-    """Run the Alembic migrations up to head; each one is a transaction of its own."""
+def backup_path(path: Path, user_version: int) -> Path:
+    return path.with_name(f"{path.name}.schema-{user_version}.bak")
+
+
+def _back_up(path: Path, user_version: int) -> None:
+    """Copy a logbook beside itself before migrations change its schema, so a failed or unwanted upgrade
+    can be undone by hand (SQLite's backup API: a consistent copy, write-ahead log included)."""
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(backup_path(path, user_version))) as copy:
+        source.backup(copy)
+
+
+def _upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the Alembic migrations up to ``revision``; each one is a transaction of its own."""
     from alembic import command  # imported here: only needed when the schema is behind, keeps start-up fast
     from alembic.config import Config
 
@@ -133,7 +160,7 @@ def _upgrade(engine: Engine) -> None:
     config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
     with engine.connect() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
 
 
 def _explain(error: DatabaseError, target: str | Path) -> LogbookError:

@@ -13,7 +13,7 @@ import itertools
 import operator
 from array import array
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from sqlalchemy import (
@@ -30,15 +30,17 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
     update,
 )
-from sqlalchemy.sql import column, table
+from sqlalchemy.sql import CompoundSelect, Select, column, table
 
-from logbook.domain.countries import country_name, country_rank
+from logbook.domain.countries import country_rank
 from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
 from logbook.domain.models import Incident, IncidentTag, Source
 from logbook.domain.record import INCIDENT_FIELDS, IncidentDraft, SourceDraft, new_uid, utc_now
-from logbook.domain.summary import Casualties, Summary, empty_outcomes
+from logbook.domain.summary import Summary, Tallies, summarise
+from logbook.store.engine import INDEXED_BY
 from logbook.store.errors import ConflictError, MissingIncidentError
 
 incident_table = Incident.__table__  # type: ignore[attr-defined]
@@ -71,6 +73,10 @@ FTS_COLUMNS = ("title", "notes", "location", "perpetrator", "target")
 COMPLETION_FIELDS = frozenset(("admin1", "location", "perpetrator", "attributed_by", "target"))
 _fts = table("incident_fts", column("rowid"), column("incident_fts"))
 PAGE = 500  # ids per IN (...) query: well under SQLite's variable limit
+# Matches from which a filter is tested row by row along another index rather than used to find the rows
+# (see Repository._broad): for a first page, along the sort index; for the summary, its covering index.
+BROAD_FIRST_PAGE = 20_000
+BROAD_SUMMARY = 100_000
 
 
 @dataclasses.dataclass(frozen=True)
@@ -165,29 +171,56 @@ class Repository:
         Ties are broken by ascending id (the order of entry) in both directions, so the order is total and an
         export re-imported into an empty logbook exports again in the same order.
         """
-        column = _SORT_COLUMNS[order.key]
-        if order.key in _TEXT_SORT_KEYS:
-            column = column.collate("NOCASE")  # type: ignore[assignment]
-        query = select(column, I.id).where(*self._where(incident_filter))
-        query = query.order_by(column.desc() if order.descending else column.asc(), I.id.asc())
-        ids: array[int] = array("q")
+        where = self._where(incident_filter)
         with self.engine.connect() as connection:
-            result = connection.execute(query)
             if order.key is SortKey.COUNTRY:
-                return _by_country_name(result, order.descending)
-            for rows in iter(lambda: result.fetchmany(10_000), []):
-                ids.extend(row[1] for row in rows)
-        return ids
+                return _by_country_name(connection, where, order.descending)
+            return _ids(connection, select(I.id).where(*where).order_by(*_order_by(order)))
+
+    def first_rows(self, incident_filter: IncidentFilter, order: SortOrder, limit: int) -> list[tuple[Any, ...]]:
+        """The first ``limit`` rows (ROW_COLUMNS) in snapshot() order: a LIMIT query on the sort index, so the
+        table shows them at once while the snapshot of every id is still being read."""
+        with self.engine.connect() as connection:
+            broad = self._broad(connection, incident_filter, BROAD_FIRST_PAGE)
+            where = self._where(incident_filter, broad=broad)
+            if order.key is SortKey.COUNTRY:
+                ids = _first_by_country_name(connection, where, order.descending, limit, broad)
+            else:
+                query = select(I.id).where(*where).order_by(*_order_by(order)).limit(limit)
+                if broad:
+                    query = query.execution_options(**{INDEXED_BY: _sort_index(order.key)})
+                ids = _ids(connection, query)
+            rows = _rows(connection, ids)
+        return [rows[incident_id] for incident_id in ids if incident_id in rows]
+
+    def placement(
+        self, incident_filter: IncidentFilter, order: SortOrder, ids: Sequence[int], incident_id: int,
+        old_position: int | None,
+    ) -> tuple[tuple[Any, ...] | None, int]:  # fmt: skip
+        """Where a just-saved incident goes in ``ids``, a snapshot taken before it was saved: its row (None when
+        the filter hides it) and the position to insert it at once its old place, if it had one, is emptied.
+
+        A binary search that asks the database about twenty "which of these two comes first" questions,
+        instead of a new snapshot of a million ids."""
+        with self.engine.connect() as connection:
+            if connection.execute(select(I.id).where(*self._where(incident_filter, only=incident_id))).first() is None:
+                return None, 0
+            row = _rows(connection, [incident_id])[incident_id]
+            shift = 0 if old_position is None else 1
+            low, high = 0, len(ids) - shift
+            while low < high:
+                middle = (low + high) // 2
+                other = ids[middle + shift if old_position is not None and middle >= old_position else middle]
+                if _sorts_before(connection, order, other, incident_id):
+                    low = middle + 1
+                else:
+                    high = middle
+        return row, low
 
     def fetch_rows(self, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
         """The table's columns (ROW_COLUMNS) for these ids, keyed by id."""
-        query = select(*(I[name] for name in ROW_COLUMNS))
-        rows: dict[int, tuple[Any, ...]] = {}
         with self.engine.connect() as connection:
-            for chunk in _chunks(ids):
-                for row in connection.execute(query.where(I.id.in_(chunk))):
-                    rows[row[0]] = tuple(row)
-        return rows
+            return _rows(connection, ids)
 
     def completions(self, field: str, limit: int = 2000) -> list[str]:
         """Earlier values of a free-text field, most used first, for the form's completers."""
@@ -207,7 +240,11 @@ class Repository:
     # ---- summaries and exports --------------------------------------------------------------------------
 
     def summary(self, incident_filter: IncidentFilter) -> Summary:
-        where = self._where(incident_filter)
+        return summarise(self.tallies(incident_filter), incident_filter.date_from, incident_filter.date_to)
+
+    def tallies(self, incident_filter: IncidentFilter) -> Tallies:
+        """The summary's figures per country and outcome, in one pass over the summary's covering index: the
+        window keeps them and adjusts them by one incident after an edit instead of reading them again."""
 
         def casualty_columns(low: Column[Any], high: Column[Any]) -> list[ColumnElement[Any]]:
             return [
@@ -217,30 +254,24 @@ class Repository:
                 func.count().filter(and_(low.is_(None), high.is_(None))),
             ]
 
-        totals_query = select(
-            func.count(),
-            *casualty_columns(I.killed_min, I.killed_max),
-            *casualty_columns(I.injured_min, I.injured_max),
-        ).where(*where)
-        by_country_query = select(I.country, func.count()).where(*where).group_by(I.country)
-        by_outcome_query = select(I.outcome, func.count()).where(*where).group_by(I.outcome)
         with self.engine.connect() as connection:
-            total, *figures = connection.execute(totals_query).one()
-            countries = [(country_name(code), n) for code, n in connection.execute(by_country_query)]
-            outcomes = empty_outcomes()
-            outcomes.update({code: n for code, n in connection.execute(by_outcome_query)})
-        countries.sort(key=lambda item: (-item[1], item[0]))
-        killed_min, killed_max, killed_open, killed_unknown = figures[:4]
-        injured_min, injured_max, injured_open, injured_unknown = figures[4:]
-        return Summary(
-            incidents=total,
-            by_country=dict(countries),
-            by_outcome=outcomes,
-            killed=Casualties(killed_min, killed_max, bool(killed_open), killed_unknown),
-            injured=Casualties(injured_min, injured_max, bool(injured_open), injured_unknown),
-            date_from=incident_filter.date_from,
-            date_to=incident_filter.date_to,
-        )
+            # a text search is not in the covering index: it costs less from the matches' own rows
+            searching = bool(incident_filter.search.strip())
+            broad = not searching and self._broad(connection, incident_filter, BROAD_SUMMARY)
+            query = (
+                select(
+                    I.country,
+                    I.outcome,
+                    func.count(),
+                    *casualty_columns(I.killed_min, I.killed_max),
+                    *casualty_columns(I.injured_min, I.injured_max),
+                )
+                .where(*self._where(incident_filter, broad=broad))
+                .group_by(I.country, I.outcome)
+            )
+            if broad:
+                query = query.execution_options(**{INDEXED_BY: "ix_incident_figures"})
+            return {(country, outcome): tuple(figures) for country, outcome, *figures in connection.execute(query)}
 
     def export_records(self, ids: Sequence[int], page: int = PAGE) -> Generator[ExportRecord]:
         """Full incidents with their sources and tags, in the order of ``ids``, a page at a time; close() it to
@@ -274,47 +305,63 @@ class Repository:
         with ids assigned here, and the text index filled by one SQL statement per batch. Returns how many."""
         added = 0
         with self.engine.begin() as connection, _large_cache(connection), _indexes_built_after(connection):
-            next_id = connection.execute(select(func.coalesce(func.max(I.id), 0))).scalar_one() + 1
+            next_id = _next_id(connection)
             for chunk in _batched(drafts, batch):
-                first_id, incidents, sources, tags = next_id, [], [], []
-                now = utc_now()
-                for draft in chunk:
-                    incidents.append(_bulk_incident_row(next_id, draft, now))
-                    sources += [
-                        (next_id, position, s.name, s.kind, s.url, s.published.isoformat() if s.published else None)
-                        for position, s in enumerate(draft.sources)
-                    ]
-                    tags += [(next_id, tag) for tag in sorted(set(draft.tags))]
-                    next_id += 1
-                connection.exec_driver_sql(_BULK_INCIDENT_SQL, incidents)
-                if sources:
-                    connection.exec_driver_sql(_BULK_SOURCE_SQL, sources)
-                if tags:
-                    connection.exec_driver_sql(_BULK_TAG_SQL, tags)
-                if self.has_fts:
-                    connection.exec_driver_sql(_BULK_FTS_SQL, (first_id, next_id - 1))
-                added += len(incidents)
+                next_id = self._add_batch(connection, chunk, next_id)
+                added += len(chunk)
         return added
 
-    def upsert_many(self, drafts: Iterable[IncidentDraft]) -> tuple[int, int]:
+    def upsert_many(self, drafts: Iterable[IncidentDraft], batch: int = 20_000) -> tuple[int, int]:
         """Store drafts in one transaction: a draft whose uid is stored updates that incident (and brings it
-        back from the trash), any other is added. Returns (added, updated)."""
+        back from the trash), any other is added as add_many adds them. Returns (added, updated)."""
         added = updated = 0
-        with self.engine.begin() as connection:
-            for batch in _batched(drafts, PAGE):
-                known = self._ids_of(connection, [d.uid for d in batch if d.uid])
-                for draft in batch:
+        with self.engine.begin() as connection, _large_cache(connection), ExitStack() as indexes:
+            next_id = _next_id(connection)
+            for number, chunk in enumerate(_batched(drafts, batch)):
+                if number == 0 and len(chunk) == batch:  # a large import: worth building the indexes after it
+                    indexes.enter_context(_indexes_built_after(connection))
+                known: dict[str, int] = {}
+                for uids in _chunks([d.uid for d in chunk if d.uid]):
+                    known.update(self._ids_of(connection, uids))
+                new, changed = [], []
+                for draft in chunk:
                     if draft.uid in known:
-                        self._update(connection, known[draft.uid], draft, check_version=False)
-                        updated += 1
+                        changed.append(draft)
                     else:
-                        incident_id = self._insert(connection, draft)
+                        new.append(draft)
                         if draft.uid:  # a later draft with the same uid updates this one, never a UNIQUE error
-                            known[draft.uid] = incident_id
-                        added += 1
+                            known[draft.uid] = next_id + len(new) - 1
+                next_id = self._add_batch(connection, new, next_id)
+                for draft in changed:  # after the batch is in: a change may be to an incident added by it
+                    self._update(connection, known[draft.uid], draft, check_version=False)
+                added, updated = added + len(new), updated + len(changed)
         return added, updated
 
     # ---- internals --------------------------------------------------------------------------------------
+
+    def _add_batch(self, connection: Connection, drafts: Sequence[IncidentDraft], next_id: int) -> int:
+        """Insert new incidents with ids from ``next_id`` on (DB-API executemany, then the text index of the
+        whole id range in one statement); returns the next free id."""
+        if not drafts:
+            return next_id
+        first_id, incidents, sources, tags = next_id, [], [], []
+        now = utc_now()
+        for draft in drafts:
+            incidents.append(_bulk_incident_row(next_id, draft, now))
+            sources += [
+                (next_id, position, s.name, s.kind, s.url, s.published.isoformat() if s.published else None)
+                for position, s in enumerate(draft.sources)
+            ]
+            tags += [(next_id, tag) for tag in sorted(set(draft.tags))]
+            next_id += 1
+        connection.exec_driver_sql(_BULK_INCIDENT_SQL, incidents)
+        if sources:
+            connection.exec_driver_sql(_BULK_SOURCE_SQL, sources)
+        if tags:
+            connection.exec_driver_sql(_BULK_TAG_SQL, tags)
+        if self.has_fts:
+            connection.exec_driver_sql(_BULK_FTS_SQL, (first_id, next_id - 1))
+        return next_id
 
     @staticmethod
     def _ids_of(connection: Connection, uids: Sequence[str]) -> dict[str, int]:
@@ -407,13 +454,21 @@ class Repository:
             found.setdefault(incident_id, []).append(tag)
         return found
 
-    def _where(self, incident_filter: IncidentFilter | None) -> list[ColumnElement[bool]]:
+    def _where(
+        self, incident_filter: IncidentFilter | None, only: int | None = None, broad: bool = False
+    ) -> list[ColumnElement[bool]]:
+        """The filter as SQL conditions; with ``only``, for that one incident (a cheaper text search); ``broad``
+        when they are tested row by row along another index (see _broad), not used to find the rows."""
         clauses: list[ColumnElement[bool]] = [I.deleted_at.is_(None)]
+        if only is not None:
+            clauses.append(I.id == only)
         if incident_filter is None:
             return clauses
         f = incident_filter
-        if f.date_from:
+        if f.date_from and broad:
             clauses.append(func.coalesce(I.date_end, I.date_start) >= f.date_from)
+        elif f.date_from:
+            clauses.append(I.id.in_(_reaching(f.date_from, f.date_to)))
         if f.date_to:
             clauses.append(I.date_start <= f.date_to)
         for filtered, values in (
@@ -425,19 +480,57 @@ class Repository:
             if values:
                 clauses.append(filtered.in_(values))
         if f.search.strip():
-            clauses.append(self._text_match(f.search))
+            clauses.append(self._text_match(f.search, only))
         return clauses
 
-    def _text_match(self, search: str) -> ColumnElement[bool]:
-        """Every word must appear (as a word prefix) in the title, notes, location, perpetrator, target or
-        a source's name or URL: FTS5 where SQLite has it, LIKE elsewhere."""
+    def _broad(self, connection: Connection, incident_filter: IncidentFilter, at_least: int) -> bool:
+        """Whether every part of the filter matches at least ``at_least`` incidents (each counted, up to that
+        many, through its own index).
+
+        Without statistics SQLite's planner starts from a filter's index whenever it has one, then sorts (or
+        looks up) every match: right for a narrow filter, seconds for one that matches most of a million
+        incidents. A broad filter is read the other way: along the sort index (or the summary's covering
+        index), testing each entry, so the first page is found after a few thousand."""
+        f = incident_filter
+        parts: list[Select[Any] | CompoundSelect[Any]] = [
+            select(I.id).where(I.deleted_at.is_(None), column.in_(values))
+            for column, values in ((I.country, f.countries), (I.event_type, f.event_types),
+                                   (I.outcome, f.outcomes), (I.verification, f.verifications))
+            if values
+        ]  # fmt: skip
+        if f.date_from:
+            parts.append(_reaching(f.date_from, f.date_to))
+        elif f.date_to:
+            parts.append(select(I.id).where(I.deleted_at.is_(None), I.date_start <= f.date_to))
+        fts_query = self._fts_query(f.search) if f.search.strip() else None
+        if fts_query is not None:  # counted in the text index alone, which stops at BROAD (a LIKE has no index)
+            parts.append(select(_fts.c.rowid).where(_fts.c.incident_fts.op("MATCH")(fts_query)))
+        return all(
+            connection.execute(select(func.count()).select_from(part.limit(at_least).subquery())).scalar_one()
+            >= at_least
+            for part in parts
+        )
+
+    def _fts_query(self, search: str) -> str | None:
+        """The FTS5 query for a search, or None where it goes through LIKE.
+
+        A word with no letter or digit ("-", "*", "%") has no token for FTS5 and would match nothing at all;
+        FTS5 leaves it out, and a search of only such words goes through LIKE."""
         words = search.replace("\x00", " ").split()  # a NUL ends the FTS5 query string early: a syntax error
-        # A word with no letter or digit ("-", "*", "%") has no token for FTS5 and would match nothing at all;
-        # FTS5 leaves it out, and a search of only such words goes through LIKE.
         fts_words = [word for word in words if any(ch.isalnum() for ch in word)]
-        if self.has_fts and fts_words:
-            query = " ".join('"' + word.replace('"', '""') + '"*' for word in fts_words)
-            return I.id.in_(select(_fts.c.rowid).where(_fts.c.incident_fts.op("MATCH")(query)))
+        if not (self.has_fts and fts_words):
+            return None
+        return " ".join('"' + word.replace('"', '""') + '"*' for word in fts_words)
+
+    def _text_match(self, search: str, only: int | None = None) -> ColumnElement[bool]:
+        """Every word must appear (as a word prefix) in the title, notes, location, perpetrator, target or
+        a source's name or URL: FTS5 where SQLite has it, LIKE elsewhere. With ``only``, FTS5 looks at that
+        incident alone instead of listing every match."""
+        query = self._fts_query(search)
+        if query is not None:
+            matches = select(_fts.c.rowid).where(_fts.c.incident_fts.op("MATCH")(query))
+            return I.id.in_(matches if only is None else matches.where(_fts.c.rowid == only))
+        words = search.replace("\x00", " ").split()
         s = source_table.c
         conditions = []
         for word in words:
@@ -452,20 +545,97 @@ class Repository:
         return and_(literal(True), *conditions)
 
 
-def _by_country_name(result: Any, descending: bool) -> array[int]:
-    """Countries are stored as codes but read by name: regroup the (code, id) rows, already ordered by
-    code through the index, into the order of the names."""
-    groups: dict[str, array[int]] = {}
-    for rows in iter(lambda: result.fetchmany(10_000), []):
-        for code, incident_id in rows:
-            group = groups.get(code)
-            if group is None:
-                group = groups[code] = array("q")
-            group.append(incident_id)
-    rank = country_rank()
+def _reaching(date_from: dt.date, date_to: dt.date | None) -> CompoundSelect[Any]:
+    """The ids of the incidents whose span (the start day, or start to end) reaches the range: those that start
+    in it, and those that start before it and end in or after it. Two index range reads, where the test on
+    coalesce(date_end, date_start), or an OR, would read the whole table."""
+    starts_in = [I.date_start >= date_from] + ([I.date_start <= date_to] if date_to else [])
+    return union_all(
+        select(I.id).where(I.deleted_at.is_(None), *starts_in),
+        select(I.id).where(I.date_end >= date_from, I.date_start < date_from),
+    )
+
+
+def _sort_index(key: SortKey) -> str:
+    return f"ix_incident_{_SORT_COLUMNS[key].name}"
+
+
+def _sorts_before(connection: Connection, order: SortOrder, one: int, other: int) -> bool:
+    """Whether incident ``one`` comes before ``other`` in snapshot() order, asked of the database so that
+    collation and NULLs compare exactly as the snapshot's ORDER BY does (countries by name, as it regroups them)."""
+    if order.key is SortKey.COUNTRY:
+        codes: dict[int, str] = dict(
+            connection.execute(select(I.id, I.country).where(I.id.in_((one, other)))).tuples().all()
+        )
+        rank = country_rank()
+        ranks = rank.get(codes[one], len(rank)), rank.get(codes[other], len(rank))
+        if ranks[0] != ranks[1]:
+            return (ranks[0] > ranks[1]) if order.descending else (ranks[0] < ranks[1])
+        return one < other
+    query = select(I.id).where(I.id.in_((one, other))).order_by(*_order_by(order)).limit(1)
+    return bool(connection.execute(query).scalar_one() == one)
+
+
+def _order_by(order: SortOrder) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    column: ColumnElement[Any] = _SORT_COLUMNS[order.key]
+    if order.key in _TEXT_SORT_KEYS:
+        column = column.collate("NOCASE")
+    return column.desc() if order.descending else column.asc(), I.id.asc()
+
+
+def _ids(connection: Connection, query: Select[Any]) -> array[int]:
+    """The first column of ``query`` as an id array, read from the DB-API cursor: SQLAlchemy's row objects
+    would cost three times the query itself at a million rows."""
     ids: array[int] = array("q")
-    for code in sorted(groups, key=lambda c: rank.get(c, len(rank)), reverse=descending):
-        ids.extend(groups[code])
+    cursor = connection.execute(query).cursor
+    while rows := cursor.fetchmany(10_000):
+        ids.extend([row[0] for row in rows])
+    return ids
+
+
+def _rows(connection: Connection, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    query = select(*(I[name] for name in ROW_COLUMNS))
+    rows: dict[int, tuple[Any, ...]] = {}
+    for chunk in _chunks(ids):
+        for row in connection.execute(query.where(I.id.in_(chunk))):
+            rows[row[0]] = tuple(row)
+    return rows
+
+
+def _countries_by_name(descending: bool) -> list[str]:
+    codes = list(country_rank())  # already in the order of the names
+    return codes[::-1] if descending else codes
+
+
+def _by_country_name(connection: Connection, where: list[ColumnElement[bool]], descending: bool) -> array[int]:
+    """Countries are stored as codes but read by name: the ids come in code order through the index, and each
+    country's run of ids then moves to its name's place (one slice per country, no loop over the rows)."""
+    runs = connection.execute(select(I.country, func.count()).where(*where).group_by(I.country).order_by(I.country))
+    by_code = _ids(connection, select(I.id).where(*where).order_by(I.country, I.id))
+    start, slices = 0, {}
+    for code, count in runs:
+        slices[code] = slice(start, start + count)
+        start += count
+    named, rank = _countries_by_name(descending), country_rank()
+    unnamed = [code for code in slices if code not in rank]  # sorted after every name
+    ids: array[int] = array("q")
+    for code in [*unnamed, *named] if descending else [*named, *unnamed]:
+        if code in slices:
+            ids.extend(by_code[slices[code]])
+    return ids
+
+
+def _first_by_country_name(
+    connection: Connection, where: list[ColumnElement[bool]], descending: bool, limit: int, broad: bool
+) -> array[int]:
+    """The start of _by_country_name's order: one LIMIT query per country, in the order of the names."""
+    through_index = {INDEXED_BY: _sort_index(SortKey.COUNTRY)} if broad else {}
+    ids: array[int] = array("q")
+    for code in _countries_by_name(descending):
+        if len(ids) >= limit:
+            break
+        query = select(I.id).where(*where, I.country == code).order_by(I.id).limit(limit - len(ids))
+        ids.extend(connection.execute(query, execution_options=through_index).scalars())
     return ids
 
 
@@ -531,6 +701,10 @@ def _bulk_incident_row(incident_id: int, draft: IncidentDraft, now: str) -> tupl
     values[_CREATED] = values[_CREATED] or now
     values[_UPDATED] = values[_UPDATED] or now
     return (incident_id, *values, 1)
+
+
+def _next_id(connection: Connection) -> int:
+    return int(connection.execute(select(func.coalesce(func.max(I.id), 0))).scalar_one()) + 1
 
 
 def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 import math
 
-from PySide6.QtCore import QCoreApplication, QDate, QRect, QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeyEvent, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -52,6 +52,7 @@ from logbook.domain.validation import FieldProblem, validate
 from logbook.store.errors import LogbookError
 from logbook.store.repository import Repository
 from logbook.ui.casualty_input import CasualtyInput
+from logbook.ui.completions import Completions
 from logbook.ui.sources_editor import SourcesEditor
 
 # Room left on the screen for the window frame and a desktop panel.
@@ -164,7 +165,14 @@ class IncidentForm(QDialog):
 
     incident_saved = Signal(int)
 
-    def __init__(self, repository: Repository, incident_id: int | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        repository: Repository,
+        incident_id: int | None = None,
+        parent: QWidget | None = None,
+        completions: Completions | None = None,
+    ) -> None:
+        """``completions`` are the window's shared lists; a form on its own reads its own at once."""
         super().__init__(parent)
         self.setObjectName("incidentForm")
         self._repository = repository
@@ -172,10 +180,12 @@ class IncidentForm(QDialog):
         self._version: int | None = None
         self._chain: list[QWidget] = []  # the inputs and buttons in tab order
         self._slots: dict[str, tuple[QWidget, QLabel]] = {}  # problem field -> (widget to focus, its error label)
-        self._completions: dict[str, QStringListModel] = {}
+        if completions is None:
+            completions = Completions(self)
+            completions.load(repository)
+        self._completions = completions
         self._labels: dict[QFormLayout, list[QLabel]] = {}
         self._build()
-        self._load_completions()
         self._show_draft(IncidentDraft() if incident_id is None else repository.get(incident_id))
 
     # ---- public -----------------------------------------------------------------------------------------
@@ -204,6 +214,7 @@ class IncidentForm(QDialog):
         except LogbookError as error:
             FormMessages.warn(self, self.tr("Incident not saved"), str(error))
             return False
+        self._completions.remember(draft)
         self.incident_saved.emit(self._incident_id)
         return True
 
@@ -380,12 +391,10 @@ class IncidentForm(QDialog):
         edit.setObjectName(name)
         _widen(edit)
         if completing:
-            model = QStringListModel(self)
-            completer = QCompleter(model, edit)
+            completer = QCompleter(self._completions.models[field], edit)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             edit.setCompleter(completer)
-            self._completions[field] = model
         self._add_row(form, text, edit, name, {field: edit})
         return edit
 
@@ -617,10 +626,6 @@ class IncidentForm(QDialog):
         values.append(self._sources.model.state())
         return tuple(values)
 
-    def _load_completions(self) -> None:
-        for field, model in self._completions.items():
-            model.setStringList(self._repository.completions(field))
-
     # ---- buttons ----------------------------------------------------------------------------------------
 
     def _save_and_close(self) -> None:
@@ -642,7 +647,6 @@ class IncidentForm(QDialog):
                 sources=saved.sources,
             )
         )
-        self._load_completions()
         self._admin1.setFocus(Qt.FocusReason.OtherFocusReason)
         self._scroll.ensureWidgetVisible(self._admin1)
 

@@ -8,7 +8,7 @@ from array import array
 from collections import OrderedDict
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
 from logbook.domain.countries import country_name
 from logbook.domain.enums import Attribution, EventType, LabelledEnum, Outcome, Verification, Weapon
@@ -58,8 +58,12 @@ def format_date(start: dt.date, end: dt.date | None, precision: str) -> str:
 
 
 class IncidentTableModel(QAbstractTableModel):
-    loaded = Signal()  # a new snapshot is in place (after set_query or reload)
+    first_page_shown = Signal()  # the first rows of a new query are in place; the others follow with loaded
+    loaded = Signal()  # every matching row is in place (after set_query, reload or place)
     load_failed = Signal(object)
+    # place() is done: the incident's id, whether it was shown before, its row now (None when the filter hides
+    # it) and the position of that row
+    placed = Signal(int, bool, object, int)
 
     def __init__(self, repository: Repository, workers: Workers, parent: Any = None) -> None:
         super().__init__(parent)
@@ -70,6 +74,9 @@ class IncidentTableModel(QAbstractTableModel):
         self._filter = IncidentFilter()
         self._order = SortOrder()
         self._generation = 0
+        self._complete = True  # False from a reload until its whole snapshot is in place
+        self._partial = False  # showing only the first page of the current query
+        self._load_due = self._first_page_wanted = False  # a load is requested for the next turn of the loop
         self._headers = (
             self.tr("Date"), self.tr("Country"), self.tr("Location"), self.tr("Event type"), self.tr("Weapon"),
             self.tr("Outcome"), self.tr("Killed"), self.tr("Injured"), self.tr("Perpetrator"),
@@ -88,33 +95,133 @@ class IncidentTableModel(QAbstractTableModel):
 
     def set_repository(self, repository: Repository) -> None:
         self._repository = repository
-        self.reload()
+        self._load(first_page=True)
 
     def set_query(self, incident_filter: IncidentFilter | None = None, order: SortOrder | None = None) -> None:
         if incident_filter is not None:
             self._filter = incident_filter
         if order is not None:
             self._order = order
-        self.reload()
+        self._load(first_page=True)
 
     def reload(self) -> None:
-        """Take a new snapshot in a worker; the newest request wins when several overlap."""
+        """Read the same query again after a change; the rows on screen stay until the new snapshot replaces them."""
+        self._load(first_page=False)
+
+    def _load(self, first_page: bool) -> None:
+        """Read the snapshot in a worker, and for a new query its first page too; the newest request wins when
+        several overlap, and the requests of one turn of the event loop (a header restored, then the logbook
+        opened) make one load.
+
+        The first page (a LIMIT query) is shown as soon as it is read; the snapshot, which takes a while at a
+        million rows, then adds the rows after it without moving what is on screen."""
         self._generation += 1
+        self._complete = self._partial = False
+        self._first_page_wanted = self._first_page_wanted or first_page
+        if not self._load_due:
+            self._load_due = True
+            QTimer.singleShot(0, self, self._start_load)
+
+    def _start_load(self) -> None:
+        first_page, self._first_page_wanted, self._load_due = self._first_page_wanted, False, False
         generation = self._generation
         repository, incident_filter, order = self._repository, self._filter, self._order
+
+        def failed(error: Exception) -> None:
+            if generation == self._generation:
+                self.load_failed.emit(error)
+
+        if first_page:
+            self._workers.submit(
+                lambda: repository.first_rows(incident_filter, order, PAGE_SIZE),
+                lambda rows: self._apply_first_page(generation, rows),
+                failed,
+                quick=True,
+            )
         self._workers.submit(
             lambda: repository.snapshot(incident_filter, order),
             lambda ids: self._apply_snapshot(generation, ids),
-            lambda error: self._generation == generation and self.load_failed.emit(error),
+            failed,
         )
+
+    @property
+    def complete(self) -> bool:
+        """Whether every matching row is in place (rowCount is then the number of matching incidents)."""
+        return self._complete
+
+    def _apply_first_page(self, generation: int, rows: list[tuple[Any, ...]]) -> None:
+        if generation != self._generation or self._complete:
+            return  # a newer query, or the snapshot came first
+        self.beginResetModel()
+        self._ids = array("q", [row[0] for row in rows])
+        self._pages.clear()
+        self._pages[0] = {row[0]: row for row in rows}
+        self._partial = True
+        self.endResetModel()
+        self.first_page_shown.emit()
 
     def _apply_snapshot(self, generation: int, ids: array[int]) -> None:
         if generation != self._generation:
             return
-        self.beginResetModel()
-        self._ids = ids
-        self._pages.clear()
-        self.endResetModel()
+        shown = len(self._ids)
+        if self._partial and ids[:shown] == self._ids:
+            # the rows on screen are the start of the snapshot: add the rest, keeping scroll and selection
+            if len(ids) > shown:
+                self.beginInsertRows(QModelIndex(), shown, len(ids) - 1)
+                self._ids = ids
+                self.endInsertRows()
+        else:
+            self.beginResetModel()
+            self._ids = ids
+            self._pages.clear()
+            self.endResetModel()
+        self._complete = True
+        if not self._partial:
+            self.first_page_shown.emit()
+        self._partial = False
+        self.loaded.emit()
+
+    def place(self, incident_id: int, shown_at: int | None) -> None:
+        """Show a just-saved incident where the order puts it, or drop it when the filter now hides it, without
+        a new snapshot (a worker finds its position with a binary search); emits placed, then loaded.
+
+        ``shown_at`` is the row that showed it before the save, if any (it is checked, then looked for)."""
+        if shown_at is None or not 0 <= shown_at < len(self._ids) or self._ids[shown_at] != incident_id:
+            shown_at = self.row_of(incident_id)
+        self._generation += 1
+        generation = self._generation
+        repository, incident_filter, order, ids = self._repository, self._filter, self._order, self._ids
+
+        def failed(error: Exception) -> None:
+            if generation == self._generation:
+                self.load_failed.emit(error)
+
+        self._workers.submit(
+            lambda: repository.placement(incident_filter, order, ids, incident_id, shown_at),
+            lambda result: self._apply_placement(generation, incident_id, shown_at, *result),
+            failed,
+            quick=True,
+        )
+
+    def _apply_placement(
+        self, generation: int, incident_id: int, shown_at: int | None, row: tuple[Any, ...] | None, position: int
+    ) -> None:
+        if generation != self._generation:
+            if self._complete:  # another placement overtook this one, on ids without it: read them all again
+                self.reload()
+            return  # else a load is under way, which reads the saved incident anyway
+        first_changed = min(position, len(self._ids) if shown_at is None else shown_at) // PAGE_SIZE
+        for page_number in [number for number in self._pages if number >= first_changed]:
+            del self._pages[page_number]
+        if shown_at is not None:
+            self.beginRemoveRows(QModelIndex(), shown_at, shown_at)
+            del self._ids[shown_at]
+            self.endRemoveRows()
+        if row is not None:
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._ids.insert(position, incident_id)
+            self.endInsertRows()
+        self.placed.emit(incident_id, shown_at is not None, row, position)
         self.loaded.emit()
 
     def incident_id(self, row: int) -> int:
@@ -141,8 +248,11 @@ class IncidentTableModel(QAbstractTableModel):
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """The header asks again for the order in place when the view is set up: only a change reloads."""
         if 0 <= column < len(COLUMN_SORT_KEYS):
-            self.set_query(order=SortOrder(COLUMN_SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder))
+            wanted = SortOrder(COLUMN_SORT_KEYS[column], order == Qt.SortOrder.DescendingOrder)
+            if wanted != self._order:
+                self.set_query(order=wanted)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._ids):

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 
 from logbook import paths
 from logbook.domain.filters import IncidentFilter, SortOrder
-from logbook.domain.summary import Summary
+from logbook.domain.summary import Tallies, adjusted, summarise
 from logbook.services.exporter import ExportCancelled, export_csv_file
 from logbook.store.engine import describe, open_logbook
 from logbook.store.errors import LogbookError
-from logbook.store.repository import Repository
+from logbook.store.repository import ROW_COLUMNS, Repository
+from logbook.ui.completions import Completions
 from logbook.ui.dialogs import Ask, Tell
 from logbook.ui.filter_bar import FilterBar
 from logbook.ui.incident_table_model import COL_DATE, COL_TITLE, COLUMN_SORT_KEYS, IncidentTableModel
@@ -64,7 +65,10 @@ class MainWindow(QMainWindow):
         self.workers = Workers(self)
         self._summary_generation = 0
         self._total = 0
+        self._tallies: Tallies | None = None  # the summary's figures for the current filter, once they have come
         self._select_after_load: int | None = None
+        self._saved_before: dict[int, tuple[Any, ...] | None] = {}  # saved incidents being placed -> row before
+        self.completions = Completions(self)
         self._forms: list[QWidget] = []
 
         self.model = IncidentTableModel(repository, self.workers, self)
@@ -89,7 +93,9 @@ class MainWindow(QMainWindow):
 
         self._make_actions()
         self.filter_bar.filter_changed.connect(self._filter_changed)
+        self.model.first_page_shown.connect(self._update_count)
         self.model.loaded.connect(self._snapshot_loaded)
+        self.model.placed.connect(self._incident_placed)
         self.model.load_failed.connect(self._show_error)
         self.model.modelReset.connect(self._update_actions)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
@@ -282,19 +288,25 @@ class MainWindow(QMainWindow):
 
     def refresh_summary(self) -> None:
         self._summary_generation += 1
+        self._tallies = None
         generation = self._summary_generation
         repository, incident_filter = self.repository, self.model.incident_filter
 
-        def work() -> tuple[Summary, int]:
-            return repository.summary(incident_filter), repository.count()
+        def work() -> tuple[Tallies, int]:
+            return repository.tallies(incident_filter), repository.count()
 
-        self.workers.submit(work, lambda result: self._show_summary(generation, *result), self._show_error)
+        self.workers.submit(work, lambda result: self._tallies_read(generation, *result), self._show_error)
 
-    def _show_summary(self, generation: int, summary: Summary, total: int) -> None:
-        if generation != self._summary_generation:
-            return
-        self._total = total
-        self.summary_panel.show_summary(summary, filtered=not self.model.incident_filter.is_empty)
+    def _tallies_read(self, generation: int, tallies: Tallies, total: int) -> None:
+        if generation == self._summary_generation:
+            self._total = total
+            self._show_summary(tallies)
+
+    def _show_summary(self, tallies: Tallies) -> None:
+        self._tallies = tallies
+        incident_filter = self.model.incident_filter
+        summary = summarise(tallies, incident_filter.date_from, incident_filter.date_to)
+        self.summary_panel.show_summary(summary, filtered=not incident_filter.is_empty)
         self._update_count()
         self.summary_shown.emit()
 
@@ -308,10 +320,13 @@ class MainWindow(QMainWindow):
             self.table.scrollTo(self.model.index(row, 0))
 
     def _update_count(self) -> None:
+        """While only the first page is in, the matching count is the summary's (or not known yet)."""
         locale = self.locale()
-        self.count_label.setText(
-            self.tr("{0} of {1} incidents").format(locale.toString(self.model.rowCount()), locale.toString(self._total))
-        )
+        if self.model.complete:
+            shown = locale.toString(self.model.rowCount())
+        else:
+            shown = "…" if self._tallies is None else locale.toString(sum(tally[0] for tally in self._tallies.values()))
+        self.count_label.setText(self.tr("{0} of {1} incidents").format(shown, locale.toString(self._total)))
 
     # ---- incidents --------------------------------------------------------------------------------------
 
@@ -336,17 +351,47 @@ class MainWindow(QMainWindow):
     def _open_form(self, incident_id: int | None) -> None:
         from logbook.ui.incident_form import IncidentForm  # the form is only built when someone enters data
 
+        if self.completions.repository is not self.repository:
+            self.completions.load_in(self.workers, self.repository, self._show_error)
         try:
-            form = IncidentForm(self.repository, incident_id, self)
+            form = IncidentForm(self.repository, incident_id, self, self.completions)
+            before = None if incident_id is None else self.repository.fetch_rows([incident_id]).get(incident_id)
         except LogbookError as error:  # deleted for good by someone else since the table was read
             self._show_error(error)
             self.refresh()
             return
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        form.incident_saved.connect(lambda saved_id: self.refresh(select_id=saved_id))
+        form.incident_saved.connect(
+            lambda saved_id: self._incident_saved(saved_id, before if saved_id == incident_id else None)
+        )
         form.destroyed.connect(lambda: self._forms.remove(form) if form in self._forms else None)
         self._forms.append(form)
         form.open()
+
+    def _incident_saved(self, incident_id: int, before: tuple[Any, ...] | None) -> None:
+        """Show a saved incident at once: placed into the table's snapshot and its figures moved in the summary,
+        instead of reading a million incidents again (refresh() does that while either is still loading).
+        ``before`` is its row as the form opened it, None for a new one."""
+        if not self.model.complete or self._tallies is None:
+            self.refresh(select_id=incident_id)
+            return
+        self._saved_before[incident_id] = before
+        current = self.table.currentIndex()
+        self.model.place(incident_id, current.row() if current.isValid() else None)
+
+    def _incident_placed(self, incident_id: int, was_shown: bool, row: tuple[Any, ...] | None, position: int) -> None:
+        before = self._saved_before.pop(incident_id, None)
+        if before is None:
+            self._total += 1
+        if self._tallies is None:  # the filter changed meanwhile: its own summary is on the way
+            return
+        removed = dict(zip(ROW_COLUMNS, before, strict=True)) if was_shown and before is not None else None
+        added = dict(zip(ROW_COLUMNS, row, strict=True)) if row is not None else None
+        self._show_summary(adjusted(self._tallies, removed, added))
+        if row is not None:
+            self._select_after_load = None
+            self.table.selectRow(position)
+            self.table.scrollTo(self.model.index(position, 0))
 
     def delete_incidents(self) -> None:
         ids = self.selected_ids()

@@ -31,11 +31,15 @@ class _Job(QRunnable):
 
 
 class Workers(QObject):
-    """A thread pool owned by a window, so closing the window waits for its jobs (none outlives it)."""
+    """Thread pools owned by a window, so closing the window waits for their jobs (none outlives it).
+
+    Quick reads (a first page, the place of a saved incident) have a pool of their own, so they never wait
+    behind a snapshot, a summary or an export of a million rows."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.pool = QThreadPool(self)
+        self.quick_pool = QThreadPool(self)
         self._relays: set[_Relay] = set()
 
     def submit(
@@ -43,6 +47,7 @@ class Workers(QObject):
         work: Callable[[], Any],
         on_done: Callable[[Any], None],
         on_error: Callable[[Exception], None],
+        quick: bool = False,
     ) -> None:
         relay = _Relay(self)
         self._relays.add(relay)
@@ -54,10 +59,11 @@ class Workers(QObject):
 
         relay.succeeded.connect(lambda result: finish(on_done, result))
         relay.failed.connect(lambda error: finish(on_error, error))
-        self.pool.start(_Job(work, relay))
+        (self.quick_pool if quick else self.pool).start(_Job(work, relay))
 
     def busy(self) -> bool:
         return bool(self._relays)
 
     def wait(self) -> None:
+        self.quick_pool.waitForDone()
         self.pool.waitForDone()

@@ -238,7 +238,7 @@ def test_reopening_keeps_the_data_and_does_not_migrate_again(
     try:
         assert Repository(engine).get(incident_id).title == "kept"
         with engine.connect() as connection:
-            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == ["0001"]
+            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars().all() == ["0002"]
     finally:
         engine.dispose()
 

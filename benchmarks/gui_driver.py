@@ -1,0 +1,319 @@
+"""The benchmark's user: runs in gui_bench's child process, starts the real app and drives its window.
+
+Imported only after PySide6.QtWidgets, so everything imported here counts in "after Qt is imported".
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QEventLoop, QObject, Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QTableView, QWidget
+
+from logbook.ui import app as logbook_app
+from logbook.ui.incident_form import IncidentForm
+from logbook.ui.incident_table_model import COL_DATE, IdRole
+from logbook.ui.main_window import MainWindow
+
+SETTLE_TIMEOUT_S = 600.0
+COMMON_WORDS = ("synthetic", "drone")  # in every title; in about a third of them
+FIRST_ROWS_TIMEOUT_S = 120.0
+
+
+class StallProbe(QObject):
+    """A 10 ms timer on the GUI thread; the longest gap between its ticks is the longest stall."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer = QTimer(self, interval=10, timerType=Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._tick)
+        self._last = 0.0
+        self.worst = 0.0
+
+    def start(self) -> None:
+        self._last, self.worst = time.monotonic(), 0.0
+        self._timer.start()
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        self.worst = max(self.worst, now - self._last)
+        self._last = now
+
+    def stop(self) -> float:
+        self._tick()
+        self._timer.stop()
+        return self.worst
+
+
+class PaintWatch(QObject):
+    """When each paint of a widget finished (a zero timer queued during the paint runs right after it)."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.paints: list[float] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            QTimer.singleShot(0, lambda: self.paints.append(time.monotonic()))
+        return False
+
+    def first_after(self, moment: float | None) -> float | None:
+        if moment is None:
+            return None
+        return next((painted for painted in self.paints if painted > moment), None)
+
+
+class FirstRows(QObject):
+    """Installed on the application before the window exists: the end of the first paint of the incident
+    table's viewport with rows in it."""
+
+    def __init__(self, then: Callable[[float], None]) -> None:
+        super().__init__()
+        self._then = then
+        self.seen = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.seen and event.type() == QEvent.Type.Paint:
+            table = watched.parent()
+            if isinstance(table, QTableView) and table.objectName() == "incidentTable" and table.model().rowCount():
+                self.seen = True
+                QTimer.singleShot(0, lambda: self._then(time.monotonic()))
+        return False
+
+
+class Driver:
+    def __init__(self, window: MainWindow, home: Path) -> None:
+        self.window = window
+        self.home = home
+        self.probe = StallProbe()
+        self.table_paints = PaintWatch(window.table.viewport())
+        self.signals: dict[str, float] = {}
+        for name, signal in (
+            ("first_page", window.model.first_page_shown),
+            ("loaded", window.model.loaded),
+            ("summary", window.summary_shown),
+            ("exported", window.export_finished),
+        ):
+            signal.connect(lambda *_args, name=name: self.signals.setdefault(name, time.monotonic()))
+        self.figures: dict[str, tuple[float, str]] = {}
+        self.started = 0.0  # when the action being timed began
+
+    # ---- waiting and timing -----------------------------------------------------------------------------
+
+    def settled(self) -> bool:
+        return not self.window.workers.busy()
+
+    @staticmethod
+    def wait(condition: Callable[[], bool], timeout: float = SETTLE_TIMEOUT_S) -> None:
+        deadline = time.monotonic() + timeout
+        loop = QEventLoop()
+        poll = QTimer(interval=2)
+        poll.timeout.connect(lambda: (condition() or time.monotonic() > deadline) and loop.quit())
+        if not condition():
+            poll.start()
+            loop.exec()
+            poll.stop()
+        if not condition():
+            raise TimeoutError("the window did not get there in time")
+
+    def timed(
+        self, label: str, action: Callable[[], Any], shown: Callable[[], float | None]
+    ) -> tuple[float, float, float]:
+        """Run ``action`` once earlier work has settled; returns when it started, when ``shown`` gave a time,
+        and the longest stall from the start until its own work settled."""
+        print(f"{time.monotonic():.3f} {label}", file=sys.stderr, flush=True)
+        self.wait(self.settled)
+        self.signals.clear()
+        self.probe.start()
+        started = self.started = time.monotonic()
+        action()
+        self.wait(lambda: shown() is not None and self.settled())
+        stall = self.probe.stop()
+        moment = shown()
+        assert moment is not None
+        return started, moment, stall
+
+    def table_shown(self, signal: str = "first_page") -> Callable[[], float | None]:
+        return lambda: self.table_paints.first_after(self.signals.get(signal))
+
+    def summary_shown(self) -> float | None:
+        return self.signals.get("summary")
+
+    def worst(self, key: str, value: float, note: str) -> None:
+        if key not in self.figures or value > self.figures[key][0]:
+            self.figures[key] = (value, note)
+
+    # ---- the scenario -----------------------------------------------------------------------------------
+
+    def start_up(self, total: float, after_qt: float) -> None:
+        self.figures["start_total"] = (total, "")
+        self.figures["start_after_qt"] = (after_qt, f"Python and Qt imported at {total - after_qt:.2f} s")
+        self.probe.start()
+        self.wait(lambda: "loaded" in self.signals and "summary" in self.signals and self.settled())
+        self.figures["stall_start"] = (self.probe.stop(), "")
+
+    def sort_every_column(self) -> None:
+        model, header = self.window.model, self.window.table.horizontalHeader()
+        for column in range(model.columnCount()):
+            name = model.headerData(column, Qt.Orientation.Horizontal)
+            for order, label in (
+                (Qt.SortOrder.AscendingOrder, "ascending"),
+                (Qt.SortOrder.DescendingOrder, "descending"),
+            ):
+                started, shown, stall = self.timed(
+                    f"sort by {name}, {label}",
+                    lambda c=column, o=order: header.setSortIndicator(c, o),
+                    self.table_shown(),
+                )
+                self.worst("sort", shown - started, f"{name}, {label}")
+                self.worst("stall_sort", stall, f"{name}, {label}")
+        self.timed(
+            "back to date", lambda: header.setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder), self.table_shown()
+        )
+
+    def filter_step(self, kind: str, label: str, action: Callable[[], Any]) -> None:
+        """A filter change: the table's first page under ``kind``, the summary under "summary"."""
+
+        def both() -> float | None:
+            table, summary = self.table_shown()(), self.summary_shown()
+            return None if table is None or summary is None else max(table, summary)
+
+        started, _both, stall = self.timed(label, action, both)
+        table, summary = self.table_shown()(), self.summary_shown()
+        assert table is not None and summary is not None
+        if kind != "summary":
+            self.worst(kind, table - started, label)
+        self.worst("summary", summary - started, label)
+        self.worst("stall_filter", stall, label)
+
+    def search_and_filter(self) -> None:
+        bar = self.window.filter_bar
+        rare = str(self.window.model.index(0, 0).data(IdRole))  # "#<number>" ends each synthetic title
+
+        def search(word: str) -> Callable[[], None]:
+            def enter() -> None:
+                bar.search.setText(word)
+                QTest.keyClick(bar.search, Qt.Key.Key_Return)
+
+            return enter
+
+        for word in (*COMMON_WORDS, rare):
+            self.filter_step("search", f"search {word!r}", search(word))
+            self.filter_step("summary", "clear the search", bar.clear)
+        biggest = self.window.summary_panel.country_model.index(0, 0).data()
+        country = bar.country.findText(biggest)
+        self.filter_step("filter", f"country {biggest}", lambda: bar.country.setCurrentIndex(country))
+        self.filter_step("summary", "clear the country", bar.clear)
+        self.filter_step("filter", "from 2020-01-01", lambda: bar.date_from.setDate(QDate(2020, 1, 1)))
+        self.filter_step("filter", "from 2020-01-01 to 2020-03-31", lambda: bar.date_to.setDate(QDate(2020, 3, 31)))
+        self.filter_step("summary", "clear the dates", bar.clear)
+
+    def jumps(self) -> None:
+        table = self.window.table
+        bar = table.verticalScrollBar()
+
+        def drag_to_middle() -> None:
+            bar.setSliderDown(True)
+            bar.setSliderPosition(bar.maximum() // 2)
+            bar.setSliderDown(False)
+
+        for label, action in (
+            ("Ctrl+End", lambda: QTest.keyClick(table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)),
+            ("scrollbar to the middle", drag_to_middle),
+            ("Ctrl+Home", lambda: QTest.keyClick(table, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)),
+        ):
+            started, shown, stall = self.timed(label, action, lambda: self.table_paints.first_after(self.started))
+            self.worst("jump", shown - started, label)
+            self.worst("stall_jump", stall, label)
+
+    def save_step(self, label: str, trigger: Callable[[], Any], fill: Callable[[IncidentForm], None]) -> None:
+        """Open the form (its own stall counts too), fill it, and time Save until table and summary show it."""
+        forms: list[IncidentForm] = []
+
+        def open_form() -> None:
+            trigger()
+            forms.append(self.window.findChildren(IncidentForm)[-1])
+
+        opened, visible, open_stall = self.timed(
+            f"open the form to {label}", open_form, lambda: time.monotonic() if forms[0].isVisible() else None
+        )
+        form = forms[0]
+        fill(form)
+        save = form.findChild(QPushButton, "saveButton")
+
+        def shown() -> float | None:
+            table, summary = self.table_shown("loaded")(), self.summary_shown()
+            return None if table is None or summary is None else max(table, summary)
+
+        started, moment, stall = self.timed(
+            f"save ({label})", lambda: QTest.mouseClick(save, Qt.MouseButton.LeftButton), shown
+        )
+        self.worst("save", moment - started, f"{label}; the form took {visible - opened:.2f} s to open")
+        self.worst("stall_save", max(stall, open_stall), f"{label}, opening the form included")
+
+    def add_and_edit(self) -> None:
+        def fill_new(form: IncidentForm) -> None:
+            date = form.findChild(QLineEdit, "dateStart")
+            date.setText("2020-06-15")
+            country = form.findChild(QComboBox, "country")
+            country.setCurrentIndex(country.findText("Iraq"))
+            event_type = form.findChild(QComboBox, "eventType")
+            event_type.setCurrentIndex(event_type.findText("Attack"))
+            form.findChild(QLineEdit, "title").setText("Benchmark: one more drone attack")
+
+        def fill_edit(form: IncidentForm) -> None:
+            title = form.findChild(QLineEdit, "title")
+            title.setText(title.text() + " (edited)")
+
+        self.save_step("add", self.window.new_action.trigger, fill_new)
+        self.window.table.selectRow(10)
+        self.save_step("edit", self.window.edit_action.trigger, fill_edit)
+
+    def export(self) -> None:
+        target = self.home / "everything.csv"
+        started, finished, stall = self.timed(
+            "export", lambda: self.window.start_export(target), lambda: self.signals.get("exported")
+        )
+        self.figures["stall_export"] = (stall, f"the export took {finished - started:.1f} s")
+        target.unlink(missing_ok=True)
+
+    def peak_rss(self) -> None:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+        peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+        self.figures["rss"] = (peak / 1024, "VmHWM at the end of the run")
+
+
+def run(db: str, started: float, qt_imported: float, home: Path) -> None:
+    application = QApplication.instance() or QApplication([sys.argv[0]])
+    outcome: dict[str, Any] = {}
+
+    def first_rows(painted: float) -> None:
+        application.removeEventFilter(watch)
+        window = next(w for w in application.topLevelWidgets() if isinstance(w, MainWindow))
+        driver = Driver(window, home)
+        try:
+            driver.start_up(painted - started, painted - qt_imported)
+            driver.sort_every_column()
+            driver.search_and_filter()
+            driver.jumps()
+            driver.add_and_edit()
+            driver.export()
+            driver.peak_rss()
+            outcome["figures"] = driver.figures
+        finally:
+            window.close()
+
+    watch = FirstRows(first_rows)
+    application.installEventFilter(watch)
+    QTimer.singleShot(int(FIRST_ROWS_TIMEOUT_S * 1000), lambda: watch.seen or application.quit())
+    logbook_app.run([db])
+    if "figures" not in outcome:
+        raise SystemExit("the table never painted its first rows")
+    print(json.dumps({key: [value, note] for key, (value, note) in outcome["figures"].items()}))
