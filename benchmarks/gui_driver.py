@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QLineEdit, QPushButton, QWidget
 
 from logbook.ui import app as logbook_app
 from logbook.ui.incident_form import IncidentForm
@@ -70,22 +70,30 @@ class PaintWatch(QObject):
         return next((painted for painted in self.paints if painted > moment), None)
 
 
-class FirstRows(QObject):
-    """Installed on the application before the window exists: the end of the first paint of the incident
-    table's viewport with rows in it."""
+class Start(QObject):
+    """Installed on the application before the window exists. When the main window is shown (before any of its
+    workers can report back) it starts watching the window's signals; at the end of the first paint of the
+    incident table's viewport with rows in it, it calls ``then`` with the time."""
 
-    def __init__(self, then: Callable[[float], None]) -> None:
+    def __init__(self, home: Path, then: Callable[[float], None]) -> None:
         super().__init__()
+        self._home = home
         self._then = then
+        self.driver: Driver | None = None
         self.seen = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.seen and event.type() == QEvent.Type.Paint:
-            table = watched.parent()
-            if isinstance(table, QTableView) and table.objectName() == "incidentTable" and table.model().rowCount():
-                self.seen = True
-                QTimer.singleShot(0, lambda: self._then(time.monotonic()))
+        if self.driver is None and event.type() == QEvent.Type.Show and isinstance(watched, MainWindow):
+            self.driver = Driver(watched, self._home)
+        elif self._first_rows_painted(watched, event):
+            self.seen = True
+            QTimer.singleShot(0, lambda: self._then(time.monotonic()))
         return False
+
+    def _first_rows_painted(self, watched: QObject, event: QEvent) -> bool:
+        if self.driver is None or self.seen or event.type() != QEvent.Type.Paint:
+            return False
+        return watched is self.driver.window.table.viewport() and self.driver.window.model.rowCount() > 0
 
 
 class Driver:
@@ -295,9 +303,9 @@ def run(db: str, started: float, qt_imported: float, home: Path) -> None:
     outcome: dict[str, Any] = {}
 
     def first_rows(painted: float) -> None:
-        application.removeEventFilter(watch)
-        window = next(w for w in application.topLevelWidgets() if isinstance(w, MainWindow))
-        driver = Driver(window, home)
+        application.removeEventFilter(start)
+        driver = start.driver
+        assert driver is not None
         try:
             driver.start_up(painted - started, painted - qt_imported)
             driver.sort_every_column()
@@ -308,12 +316,12 @@ def run(db: str, started: float, qt_imported: float, home: Path) -> None:
             driver.peak_rss()
             outcome["figures"] = driver.figures
         finally:
-            window.close()
+            driver.window.close()
 
-    watch = FirstRows(first_rows)
-    application.installEventFilter(watch)
-    QTimer.singleShot(int(FIRST_ROWS_TIMEOUT_S * 1000), lambda: watch.seen or application.quit())
+    start = Start(home, first_rows)
+    application.installEventFilter(start)
+    QTimer.singleShot(int(FIRST_ROWS_TIMEOUT_S * 1000), lambda: start.seen or application.quit())
     logbook_app.run([db])
     if "figures" not in outcome:
-        raise SystemExit("the table never painted its first rows")
+        raise SystemExit("the table never painted its first rows, or a step failed (see above)")
     print(json.dumps({key: [value, note] for key, (value, note) in outcome["figures"].items()}))
