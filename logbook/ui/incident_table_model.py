@@ -37,6 +37,11 @@ _FIELD = {name: position for position, name in enumerate(ROW_COLUMNS)}
 RecordRole = Qt.ItemDataRole.UserRole + 1  # the whole row as stored (a dict of ROW_COLUMNS)
 IdRole = Qt.ItemDataRole.UserRole + 2  # the incident's id
 
+_ALIGNMENT, _TOOLTIP = int(Qt.ItemDataRole.TextAlignmentRole), int(Qt.ItemDataRole.ToolTipRole)
+_ANSWERED_ROLES = frozenset((int(Qt.ItemDataRole.DisplayRole), _TOOLTIP, _ALIGNMENT, int(RecordRole), int(IdRole)))
+_NUMERIC_ALIGNMENT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_TEXT_ALIGNMENT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
 PAGE_SIZE = 256
 CACHED_PAGES = 64
 
@@ -255,24 +260,23 @@ class IncidentTableModel(QAbstractTableModel):
                 self.set_query(order=wanted)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        """Called for every role of every visible cell on each paint: the unanswered roles return first."""
+        if role not in _ANSWERED_ROLES:
+            return None
+        row_number = index.row()
+        if not 0 <= row_number < len(self._ids):
             return None
         if role == IdRole:
-            return self._ids[index.row()]
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, RecordRole,
-                        Qt.ItemDataRole.TextAlignmentRole):  # fmt: skip
-            return None
-        row = self._row(index.row())
+            return self._ids[row_number]
+        if role == _ALIGNMENT:
+            return _NUMERIC_ALIGNMENT if index.column() in (COL_KILLED, COL_INJURED) else _TEXT_ALIGNMENT
+        row = self._row(row_number)
         if row is None:
             return None
         if role == RecordRole:
             return dict(zip(ROW_COLUMNS, row, strict=True))
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            numeric = index.column() in (COL_KILLED, COL_INJURED)
-            horizontal = Qt.AlignmentFlag.AlignRight if numeric else Qt.AlignmentFlag.AlignLeft
-            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         text = self._display(index.column(), row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             return text if index.column() == COL_TITLE and text else None
         return text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from logbook.ui.trash_dialog import TrashDialog
 from logbook.ui.workers import Workers
 
 RECENT_LIMIT = 8
+RECENT_TALLIES = 8  # summaries of recent filters kept, to go back to one at once
 ROW_HEIGHT_PADDING = 6
 # Typical widths in characters (date, country, location, event type, weapon, outcome, killed, injured,
 # perpetrator, attribution, verification, title): sized once from the font, never to contents.
@@ -66,6 +68,8 @@ class MainWindow(QMainWindow):
         self._summary_generation = 0
         self._total = 0
         self._tallies: Tallies | None = None  # the summary's figures for the current filter, once they have come
+        # figures of recent filters, so going back to one (clearing a search) shows it at once; any change empties it
+        self._recent_tallies: OrderedDict[IncidentFilter, Tallies] = OrderedDict()
         self._select_after_load: int | None = None
         self._saved_before: dict[int, tuple[Any, ...] | None] = {}  # saved incidents being placed -> row before
         self.completions = Completions(self)
@@ -237,6 +241,7 @@ class MainWindow(QMainWindow):
         self.repository = Repository(engine)
         self.target = target
         self.model.set_repository(self.repository)
+        self._recent_tallies.clear()
         old_engine.dispose()
         self._logbook_opened()
         return True
@@ -284,6 +289,7 @@ class MainWindow(QMainWindow):
         """Re-read the table and the summary after a change, keeping (or moving to) the selected incident."""
         self._select_after_load = select_id if select_id is not None else self.current_id()
         self.model.reload()
+        self._recent_tallies.clear()
         self.refresh_summary()
 
     def refresh_summary(self) -> None:
@@ -291,6 +297,10 @@ class MainWindow(QMainWindow):
         self._tallies = None
         generation = self._summary_generation
         repository, incident_filter = self.repository, self.model.incident_filter
+        if incident_filter in self._recent_tallies:
+            self._recent_tallies.move_to_end(incident_filter)
+            self._show_summary(self._recent_tallies[incident_filter])
+            return
 
         def work() -> tuple[Tallies, int]:
             return repository.tallies(incident_filter), repository.count()
@@ -305,6 +315,9 @@ class MainWindow(QMainWindow):
     def _show_summary(self, tallies: Tallies) -> None:
         self._tallies = tallies
         incident_filter = self.model.incident_filter
+        self._recent_tallies[incident_filter] = tallies
+        while len(self._recent_tallies) > RECENT_TALLIES:
+            self._recent_tallies.popitem(last=False)
         summary = summarise(tallies, incident_filter.date_from, incident_filter.date_to)
         self.summary_panel.show_summary(summary, filtered=not incident_filter.is_empty)
         self._update_count()
@@ -383,6 +396,7 @@ class MainWindow(QMainWindow):
         before = self._saved_before.pop(incident_id, None)
         if before is None:
             self._total += 1
+        self._recent_tallies.clear()  # _show_summary keeps the adjusted figures of the current filter
         if self._tallies is None:  # the filter changed meanwhile: its own summary is on the way
             return
         removed = dict(zip(ROW_COLUMNS, before, strict=True)) if was_shown and before is not None else None

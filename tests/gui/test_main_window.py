@@ -22,11 +22,13 @@ from pytestqt.qtbot import QtBot
 
 from logbook.domain.record import IncidentDraft
 from logbook.store.repository import Repository
+from logbook.ui.incident_form import IncidentForm
 from logbook.ui.incident_table_model import COL_COUNTRY, COL_DATE, COL_INJURED, COL_KILLED, COL_TITLE
 from logbook.ui.main_window import MainWindow
 from logbook.ui.trash_dialog import TrashDialog
 from tests.conftest import make_draft
 from tests.gui.conftest import WAIT_MS, refreshed
+from tests.gui.form_driver import click, field, type_into
 
 
 def shown(window: MainWindow, column: int) -> list[str]:
@@ -148,6 +150,48 @@ def test_filters_narrow_the_table_the_status_and_the_summary(qtbot: QtBot, fille
     refreshed(qtbot, filled, lambda: bar.outcome.setCurrentIndex(bar.outcome.findData("hit")))
     assert shown(filled, COL_TITLE) == []
     assert filled.count_label.text() == "0 of 4 incidents"
+
+
+def test_going_back_to_a_recent_filter_shows_its_summary_at_once(qtbot: QtBot, filled: MainWindow) -> None:
+    bar, panel = filled.filter_bar, filled.summary_panel
+    refreshed(qtbot, filled, lambda: bar.country.setCurrentIndex(bar.country.findData("IQ")))
+    refreshed(qtbot, filled, bar.clear)
+    shown_summaries: list[None] = []
+    filled.summary_shown.connect(lambda: shown_summaries.append(None))
+    with qtbot.waitSignal(filled.model.loaded, timeout=WAIT_MS):
+        bar.country.setCurrentIndex(bar.country.findData("IQ"))
+        assert shown_summaries == [None]  # before any worker ran: the figures were still at hand
+        assert panel.incidents.text() == "2"
+    assert panel.incidents.text() == "2"
+
+
+@pytest.mark.parametrize("change", ["delete", "save"])
+def test_a_change_is_in_the_summary_of_a_filter_seen_before_it(
+    qtbot: QtBot,
+    filled: MainWindow,
+    answer,
+    change: str,  # type: ignore[no-untyped-def]
+) -> None:
+    bar, panel = filled.filter_bar, filled.summary_panel
+    refreshed(qtbot, filled, lambda: bar.country.setCurrentIndex(bar.country.findData("IQ")))
+    assert panel.incidents.text() == "2"
+    refreshed(qtbot, filled, bar.clear)
+    filled.table.selectRow(0)  # "Fourth", in Iran
+    if change == "delete":
+        answer("confirm_delete", True)
+        refreshed(qtbot, filled, filled.delete_action.trigger)  # Iraq keeps its two
+        filled.table.selectRow(0)  # "Third drone", in Iraq
+        refreshed(qtbot, filled, filled.delete_action.trigger)
+        expected = "1"
+    else:
+        filled.edit_action.trigger()
+        form = filled.findChildren(IncidentForm)[-1]
+        qtbot.waitExposed(form)
+        type_into(qtbot, field(form, "country"), "Iraq")
+        refreshed(qtbot, filled, lambda: click(qtbot, form, "saveButton"))
+        expected = "3"
+    refreshed(qtbot, filled, lambda: bar.country.setCurrentIndex(bar.country.findData("IQ")))
+    assert panel.incidents.text() == expected
 
 
 def test_summary_panel_counts_outcomes_countries_and_casualties(filled: MainWindow) -> None:
