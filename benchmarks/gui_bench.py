@@ -77,7 +77,7 @@ def _child(db: str, started: float, home: str) -> None:
     qt_imported = time.monotonic()
     from benchmarks import gui_driver
 
-    gui_driver.run(db, started, qt_imported, Path(home))
+    gui_driver.run(db, started, qt_imported, time.monotonic(), Path(home))
 
 
 def main(argv: list[str]) -> None:

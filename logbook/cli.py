@@ -25,11 +25,13 @@ from logbook import __version__
 from logbook.domain.countries import country_code
 from logbook.domain.enums import Outcome
 from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
+from logbook.domain.mapping import PresetError, load_preset
 from logbook.domain.summary import Casualties, Summary
 from logbook.paths import data_dir, default_logbook
 from logbook.services.demo import create_demo
-from logbook.services.exporter import export_csv, export_csv_file
+from logbook.services.formats import ExportFormat, export, format_for_path
 from logbook.services.importer import ImportReport, import_csv
+from logbook.services.mapped_import import MappedImportReport, import_mapped
 from logbook.store.engine import is_url, open_logbook
 from logbook.store.errors import LogbookError
 from logbook.store.repository import Repository
@@ -43,8 +45,9 @@ DB_ENV = "LOGBOOK_DB"
 
 USAGE = """
   logbook [PATH]                 open the window on PATH (default: your logbook)
-  logbook import FILE.csv [--db PATH] [--rejects FILE]
-  logbook export [--db PATH] [--output FILE | -] [--no-neutralise] [filters] [--sort KEY] [--ascending]
+  logbook import FILE.csv [--db PATH] [--rejects FILE] [--mapping PRESET.toml [--duplicates skip|import]]
+  logbook export [--db PATH] [--output FILE | -] [--format FORMAT] [--no-neutralise] [filters] [--sort KEY]
+                 [--ascending]
   logbook summary [--db PATH] [--json] [filters]
   logbook demo [--rows N] [--db PATH] [--seed S]
   logbook --version"""
@@ -115,17 +118,38 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "--rejects", type=Path, metavar="FILE", help="where rejected rows go (default: FILE.rejects.csv beside it)"
     )
+    importer.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="PRESET.toml",
+        help="read a CSV file from elsewhere through a mapping preset saved by the import wizard or written by hand",
+    )
+    importer.add_argument(
+        "--duplicates",
+        choices=("skip", "import"),
+        help="with --mapping: skip or import rows like incidents already in the logbook (default: the preset's)",
+    )
     importer.set_defaults(run=_import)
 
     exporter = verbs.add_parser(
-        "export", prog="logbook export", parents=[database, filters], help="write matching incidents as CSV"
+        "export",
+        prog="logbook export",
+        parents=[database, filters],
+        help="write matching incidents as CSV, JSON, GeoJSON or XLSX",
     )
-    exporter.add_argument("--output", "-o", default="-", metavar="FILE", help="the CSV file, or - for stdout (default)")
+    exporter.add_argument("--output", "-o", default="-", metavar="FILE", help="the file, or - for stdout (default)")
+    formats = [member.value for member in ExportFormat]
+    exporter.add_argument(
+        "--format",
+        choices=formats,
+        metavar="FORMAT",
+        help=f"one of {', '.join(formats)} (default: from the --output extension, else csv; xlsx needs a file)",
+    )
     exporter.add_argument(
         "--no-neutralise",
         dest="neutralise",
         action="store_false",
-        help="do not prefix ' to text cells a spreadsheet would run as formulas",
+        help="CSV: do not prefix ' to text cells a spreadsheet would run as formulas",
     )
     sort_keys = [key.value for key in SortKey]
     exporter.add_argument(
@@ -208,8 +232,20 @@ def _repository(args: argparse.Namespace, *, create: bool) -> Iterator[Repositor
 
 
 def _import(args: argparse.Namespace) -> int:
-    with _repository(args, create=True) as repo:
-        report = import_csv(repo, args.file, args.rejects)
+    if args.mapping is None:
+        if args.duplicates:
+            raise LogbookError("--duplicates goes with --mapping; the canonical CSV updates incidents by uid.")
+        with _repository(args, create=True) as repo:
+            report: ImportReport = import_csv(repo, args.file, args.rejects)
+    else:
+        try:
+            mapping = load_preset(args.mapping)  # before the logbook: a bad preset should not create one
+        except PresetError as error:
+            raise LogbookError(str(error)) from None
+        skip = None if args.duplicates is None else args.duplicates == "skip"
+        with _repository(args, create=True) as repo:
+            report = import_mapped(repo, args.file, mapping, args.rejects, skip_duplicates=skip)
+        _print_warnings(report)
     print(_import_message(report))
     return EXIT_REJECTED if report.rejected else EXIT_OK
 
@@ -218,21 +254,45 @@ def _import_message(report: ImportReport) -> str:
     message = f"Imported {_plural(report.imported, 'incident')}"
     if report.updated:
         message += f" ({report.updated} updated)"
+    if report.warned:
+        message += f" ({report.warned} with warnings)"
     if report.rejected:
         message += f", rejected {report.rejected} (see {report.rejects_path})"
+    if report.skipped:
+        message += f", skipped {_plural(report.skipped, 'possible duplicate')}"
     return message
+
+
+WARNINGS_SHOWN = 20
+
+
+def _print_warnings(report: MappedImportReport) -> None:
+    """The first WARNINGS_SHOWN warnings about rows that were stored (values to check), on stderr."""
+    shown = report.findings.warnings[:WARNINGS_SHOWN]
+    for warning in shown:
+        print(f"warning: {warning}", file=sys.stderr)
+    more = report.findings.warned - len({warning.row for warning in shown})
+    if more > 0:
+        print(f"warning: and {_plural(more, 'more row')} with warnings", file=sys.stderr)
 
 
 def _export(args: argparse.Namespace) -> int:
     incident_filter = _filter(args)
     order = SortOrder(SortKey(args.sort), descending=not args.ascending)
+    to_stdout = args.output == "-"
+    chosen = ExportFormat(args.format) if args.format else None
+    chosen = chosen or (None if to_stdout else format_for_path(args.output)) or ExportFormat.CSV
+    if chosen.binary and to_stdout:
+        raise LogbookError(f"{chosen.value.upper()} cannot go to stdout; give a file: --output FILE{chosen.extension}")
     with _repository(args, create=False) as repo:
-        if args.output == "-":
-            with _csv_stdout() as out:
-                export_csv(repo, incident_filter, order, out, neutralise_formulas=args.neutralise)
+        if to_stdout:
+            with _text_stdout() as out:
+                export(repo, incident_filter, order, out, format=chosen, neutralise_formulas=args.neutralise)
             return EXIT_OK
         try:
-            count = export_csv_file(args.output, repo, incident_filter, order, neutralise_formulas=args.neutralise)
+            count = export(
+                repo, incident_filter, order, args.output, format=chosen, neutralise_formulas=args.neutralise
+            )
         except OSError as error:
             raise LogbookError(f"cannot write {args.output}: {error.strerror}.") from None
     print(f"Exported {_plural(count, 'incident')} to {args.output}")
@@ -240,8 +300,8 @@ def _export(args: argparse.Namespace) -> int:
 
 
 @contextmanager
-def _csv_stdout() -> Iterator[TextIO]:
-    """stdout for CSV: UTF-8 with its CRLF kept, whatever the terminal's encoding and newline translation."""
+def _text_stdout() -> Iterator[TextIO]:
+    """stdout for CSV and JSON: UTF-8 with CSV's CRLF kept, whatever the terminal's encoding and newline translation."""
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:  # stdout replaced by a text stream (contextlib.redirect_stdout): it takes str as it is
         yield sys.stdout

@@ -39,6 +39,22 @@ class Incident(SQLModel, table=True):
     updated_at: str
     version: int = 1
     deleted_at: str | None = None
+    import_id: int | None = Field(default=None, foreign_key="import_run.id", ondelete="SET NULL")
+
+
+class ImportRun(SQLModel, table=True):
+    """One import: its file, when, and what became of its rows; incidents it added point back to it."""
+
+    __tablename__ = "import_run"
+    id: int | None = Field(default=None, primary_key=True)
+    file_name: str
+    mapping: str | None = None
+    imported_at: str
+    added: int = 0
+    updated: int = 0
+    rejected: int = 0
+    skipped: int = 0
+    warned: int = 0
 
 
 class Source(SQLModel, table=True):

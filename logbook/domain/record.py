@@ -69,6 +69,15 @@ INCIDENT_FIELDS: tuple[str, ...] = tuple(
 )
 
 
+# What makes two incidents possible duplicates: the same start date, country, location and weapon.
+DuplicateKey = tuple[dt.date | None, str | None, str, str]
+
+
+def duplicate_key(date_start: dt.date | None, country: str | None, location: str | None, weapon: str) -> DuplicateKey:
+    """The location compared case and spacing aside ("Ain al-Asad " is "ain al-asad"); no location is ""."""
+    return date_start, country, " ".join((location or "").casefold().split()), weapon
+
+
 def new_uid() -> str:
     return str(uuid.uuid4())
 

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 
 @contextmanager
@@ -27,3 +27,10 @@ def replace_on_success(path: Path) -> Iterator[TextIO]:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def replace_bytes_on_success(path: Path) -> Iterator[BinaryIO]:
+    """replace_on_success for bytes (an XLSX workbook): the same partial file, written through its buffer."""
+    with replace_on_success(path) as file:
+        yield file.buffer

@@ -13,6 +13,12 @@ record's number in the input with the header as row 1, as a spreadsheet numbers 
 gets one line per problem, so each field can be filtered and fixed on its own; ``field`` is ``(whole row)`` when
 the row has the wrong number of cells. The file is written only when some row is rejected, and is removed again
 if the import fails.
+
+Each import that goes through is recorded in the logbook's import history (Repository.imports), in the same
+transaction, and the incidents it adds carry its id, so they can be moved to the trash together again.
+
+The mapped import (mapped_import.py) reads files from elsewhere through the same pieces: csv_input for the file
+and its rejects, Rejects, and the history.
 """
 
 from __future__ import annotations
@@ -32,7 +38,7 @@ from logbook.domain.record import IncidentDraft
 from logbook.domain.validation import FieldProblem, validate
 from logbook.services.files import replace_on_success
 from logbook.store.errors import LogbookError
-from logbook.store.repository import Repository
+from logbook.store.repository import ImportLog, Repository
 
 REJECT_COLUMNS = ("row", "field", "problem")
 WHOLE_ROW = "(whole row)"
@@ -49,6 +55,9 @@ class ImportReport:
     updated: int
     rejected: int
     rejects_path: Path | None  # None when no row was rejected
+    skipped: int = 0  # possible duplicates left out (mapped import)
+    warned: int = 0  # rows stored with a warning (mapped import)
+    import_id: int | None = None  # the import's entry in the history
 
     @property
     def imported(self) -> int:
@@ -59,38 +68,108 @@ def default_rejects_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}.rejects.csv")
 
 
+def rejects_target(path: Path, rejects_path: Path | str | None) -> Path:
+    """Where the rejects of ``path`` go: the given file, else the default beside it; never the input itself."""
+    target = default_rejects_path(path) if rejects_path is None else Path(rejects_path)
+    if target.resolve() == path.resolve():
+        raise UnusableFileError(f"{path.name} cannot be its own rejects file; choose another name for it.")
+    return target
+
+
 def import_csv(repo: Repository, path: Path | str, rejects_path: Path | str | None = None) -> ImportReport:
     """Import ``path`` into ``repo``; raises UnusableFileError (and imports nothing) if the file is unusable."""
     path = Path(path)
-    rejects_path = default_rejects_path(path) if rejects_path is None else Path(rejects_path)
     _check_content(path)
-    if rejects_path.resolve() == path.resolve():
-        raise UnusableFileError(f"{path.name} cannot be its own rejects file; choose another name for it.")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as file, ExitStack() as cleanup:
-            reader = csv.reader(file)
-            try:
-                header = _read_header(path, reader)
-                columns = _column_names(path, header)
-                rejects = _Rejects(header, lambda: cleanup.enter_context(replace_on_success(rejects_path)))
-                with _cycle_collection_paused():
-                    added, updated = repo.upsert_many(_valid_drafts(reader, columns, rejects))
-            except UnicodeDecodeError as error:
-                raise UnusableFileError(
-                    f"{path.name} is not UTF-8 text after line {reader.line_num} ({error.reason}); nothing was "
-                    "imported. Save it as CSV UTF-8 and try again."
-                ) from None
-            except csv.Error as error:
-                raise UnusableFileError(
-                    f"{path.name}, line {reader.line_num}: {error}; nothing was imported."
-                ) from None
-    except OSError as error:
-        raise LogbookError(f"Importing {path.name} failed and nothing was imported: {error}") from None
-    return ImportReport(added, updated, rejects.count, rejects_path if rejects.count else None)
+    target = rejects_target(path, rejects_path)
+    log = ImportLog(path.name)
+    with csv_input(path, target) as source:
+        header = _read_header(path, source.reader)
+        columns = _column_names(path, header)
+        rejects = source.rejects(header)
+        with cycle_collection_paused():
+            repo.upsert_many(_valid_drafts(source.reader, columns, rejects, log), log=log)
+    return report_of(log, rejects)
+
+
+def report_of(log: ImportLog, rejects: Rejects) -> ImportReport:
+    return ImportReport(
+        log.added, log.updated, rejects.count, rejects.path if rejects.count else None, log.skipped, log.warned, log.id
+    )
+
+
+class CsvInput:
+    """An import's open file: its csv reader, how far it has read (for progress) and its rejects file."""
+
+    def __init__(self, file: TextIO, delimiter: str, rejects_path: Path | None, cleanup: ExitStack) -> None:
+        self.reader = csv.reader(file, delimiter=delimiter)
+        self._file = file
+        self._rejects_path = rejects_path
+        self._cleanup = cleanup
+
+    def position(self) -> int:
+        """Bytes read so far (a little ahead of the rows parsed: the reader buffers)."""
+        return self._file.buffer.tell()
+
+    def rejects(self, header: Sequence[str]) -> Rejects:
+        """The rejects file with ``header``'s columns, opened when the first row is rejected and removed again
+        if the import fails."""
+        path = self._rejects_path
+        if path is None:
+            raise ValueError("this input was opened without a rejects file")
+        return Rejects(header, lambda: self._cleanup.enter_context(replace_on_success(path)), path)
 
 
 @contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
+def csv_input(
+    path: Path,
+    rejects_path: Path | None = None,
+    *,
+    encoding: str = "utf-8-sig",
+    delimiter: str = ",",
+    advice: str = "Save it as CSV UTF-8 and try again.",
+) -> Iterator[CsvInput]:
+    """``path`` open for an import, with a file that cannot be decoded or parsed turned into UnusableFileError
+    naming the line (``advice`` says what to do about the encoding), and any failure removing the rejects."""
+    encoding_name = "UTF-8" if encoding.startswith("utf-8") else encoding
+    try:
+        with path.open(encoding=encoding, newline="") as file, ExitStack() as cleanup:
+            source = CsvInput(file, delimiter, rejects_path, cleanup)
+            try:
+                yield source
+            except UnicodeDecodeError as error:
+                line = _undecodable_line(path, encoding)
+                where = f"at line {line}" if line else f"after line {source.reader.line_num}"
+                raise UnusableFileError(
+                    f"{path.name} is not {encoding_name} text {where} ({error.reason}); nothing was imported. {advice}"
+                ) from None
+            except csv.Error as error:
+                raise UnusableFileError(
+                    f"{path.name}, line {source.reader.line_num}: {error}; nothing was imported."
+                ) from None
+    except OSError as error:
+        raise LogbookError(f"Importing {path.name} failed and nothing was imported: {error}") from None
+
+
+def _undecodable_line(path: Path, encoding: str, chunk: int = 1 << 20) -> int | None:
+    """The line (from 1) of the first byte ``encoding`` cannot decode, found again in the raw bytes: the text
+    reader decodes in blocks, so where it stopped says little. None for encodings whose lines are not bytes
+    ending in \\n (UTF-16)."""
+    if not (encoding.startswith("utf-8") or codecs.lookup(encoding).name in ("cp1252", "iso8859-1", "ascii")):
+        return None
+    decoder = codecs.getincrementaldecoder(encoding)()
+    lines = 1
+    with path.open("rb") as file:
+        while block := file.read(chunk):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:  # its object is this block after the bytes held back from the last
+                return lines + error.object[: error.start].count(b"\n")
+            lines += block.count(b"\n")
+    return None
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
     """Without the cycle collector while the rows stream through: they form no cycles, and its passes over the
     thousands of drafts and row tuples alive in each batch cost a fifth of a large import."""
     was_enabled = gc.isenabled()
@@ -102,19 +181,28 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_content(path: Path) -> None:
-    """Refuse a missing, unreadable or binary file from its first bytes, before any row is read."""
+def read_head(path: Path, size: int = _SNIFF_BYTES) -> bytes:
+    """The first ``size`` bytes of ``path``; UnusableFileError if it is missing, a folder or unreadable."""
     try:
         with path.open("rb") as file:
-            head = file.read(_SNIFF_BYTES)
+            return file.read(size)
     except FileNotFoundError:
         raise UnusableFileError(f"{path} does not exist.") from None
     except IsADirectoryError:
         raise UnusableFileError(f"{path} is a folder, not a CSV file.") from None
     except OSError as error:
         raise UnusableFileError(f"{path} could not be read: {error.strerror}.") from None
+
+
+def refuse_binary(path: Path, head: bytes) -> None:
     if b"\x00" in head:
         raise UnusableFileError(f"{path.name} is not a text file; export it from the spreadsheet as CSV.")
+
+
+def _check_content(path: Path) -> None:
+    """Refuse a missing, unreadable, binary or not UTF-8 file from its first bytes, before any row is read."""
+    head = read_head(path)
+    refuse_binary(path, head)
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)  # a character cut at the end is fine
     except UnicodeDecodeError as error:
@@ -147,11 +235,12 @@ def _column_names(path: Path, header: Sequence[str]) -> list[str]:
     return names
 
 
-class _Rejects:
+class Rejects:
     """The rejects file, opened only when the first row is rejected."""
 
-    def __init__(self, header: Sequence[str], open_file: Callable[[], TextIO]) -> None:
+    def __init__(self, header: Sequence[str], open_file: Callable[[], TextIO], path: Path) -> None:
         self.count = 0
+        self.path = path
         self._header = header
         self._open_file = open_file
         self._write_row: Callable[[Sequence[object]], object] | None = None
@@ -165,8 +254,11 @@ class _Rejects:
         self.count += 1
 
 
-def _valid_drafts(reader: Iterator[list[str]], columns: Sequence[str], rejects: _Rejects) -> Iterator[IncidentDraft]:
-    """The drafts of the good rows, one at a time; the bad ones go to ``rejects`` on the way."""
+def _valid_drafts(
+    reader: Iterator[list[str]], columns: Sequence[str], rejects: Rejects, log: ImportLog
+) -> Iterator[IncidentDraft]:
+    """The drafts of the good rows, one at a time; the bad ones go to ``rejects`` (and are counted in ``log``)
+    on the way."""
     parse = RowParser(columns)
     for row_number, cells in enumerate(reader, start=2):
         if _is_blank(cells):
@@ -182,6 +274,7 @@ def _valid_drafts(reader: Iterator[list[str]], columns: Sequence[str], rejects: 
             rejects.add(row_number, problems, cells)
         else:
             yield draft
+    log.rejected = rejects.count
 
 
 def _is_blank(cells: Sequence[str]) -> bool:

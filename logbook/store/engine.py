@@ -15,7 +15,7 @@ from sqlalchemy.exc import DatabaseError
 from logbook.store.errors import DamagedLogbookError, LogbookError, NewerLogbookError, NotALogbookError
 
 APPLICATION_ID = 0x494C4F47  # "ILOG" in the SQLite header, so `file` and we can recognise a logbook
-SCHEMA_VERSION = 2  # PRAGMA user_version after the newest migration; see migrations/versions
+SCHEMA_VERSION = 3  # PRAGMA user_version after the newest migration; see migrations/versions
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 # Execution option naming the index a query must read the incident table through, for the plans SQLite's

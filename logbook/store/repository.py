@@ -14,14 +14,17 @@ import operator
 from array import array
 from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
+    Date,
     Engine,
     and_,
+    bindparam,
     delete,
     exists,
     func,
@@ -34,11 +37,20 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.sql import CompoundSelect, Select, column, table
+from sqlalchemy.sql.selectable import TextualSelect
 
 from logbook.domain.countries import country_rank
 from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
-from logbook.domain.models import Incident, IncidentTag, Source
-from logbook.domain.record import INCIDENT_FIELDS, IncidentDraft, SourceDraft, new_uid, utc_now
+from logbook.domain.models import ImportRun, Incident, IncidentTag, Source
+from logbook.domain.record import (
+    INCIDENT_FIELDS,
+    DuplicateKey,
+    IncidentDraft,
+    SourceDraft,
+    duplicate_key,
+    new_uid,
+    utc_now,
+)
 from logbook.domain.summary import Summary, Tallies, summarise
 from logbook.store.engine import INDEXED_BY
 from logbook.store.errors import ConflictError, MissingIncidentError
@@ -46,6 +58,7 @@ from logbook.store.errors import ConflictError, MissingIncidentError
 incident_table = Incident.__table__  # type: ignore[attr-defined]
 source_table = Source.__table__  # type: ignore[attr-defined]
 tag_table = IncidentTag.__table__  # type: ignore[attr-defined]
+import_table = ImportRun.__table__  # type: ignore[attr-defined]
 I = incident_table.c  # noqa: E741 - short alias for the many column references below
 
 # The columns the table view shows, in the order of the row tuples fetch_rows returns.
@@ -73,6 +86,7 @@ FTS_COLUMNS = ("title", "notes", "location", "perpetrator", "target")
 COMPLETION_FIELDS = frozenset(("admin1", "location", "perpetrator", "attributed_by", "target"))
 _fts = table("incident_fts", column("rowid"), column("incident_fts"))
 PAGE = 500  # ids per IN (...) query: well under SQLite's variable limit
+DUPLICATE_KEYS = 100  # keys per possible_duplicates query, three parameters each
 # Matches from which a filter is tested row by row along another index rather than used to find the rows
 # (see Repository._broad): for a first page, along the sort index; for the summary, its covering index.
 BROAD_FIRST_PAGE = 20_000
@@ -86,6 +100,38 @@ class TrashEntry:
     country: str
     title: str | None
     deleted_at: str
+
+
+@dataclasses.dataclass
+class ImportLog:
+    """An import's line in the history, written in the import's own transaction: the importer counts the rows it
+    rejects, skips and warns about while they stream through upsert_many, which fills in the rest."""
+
+    file_name: str
+    mapping: str | None = None  # the preset's name for a mapped import
+    rejected: int = 0
+    skipped: int = 0
+    warned: int = 0
+    added: int = 0
+    updated: int = 0
+    id: int | None = None
+    imported_at: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportEntry:
+    """One import of the history; ``live`` counts the incidents it added that are still in the log."""
+
+    id: int
+    file_name: str
+    mapping: str | None
+    imported_at: str
+    added: int
+    updated: int
+    rejected: int
+    skipped: int
+    warned: int
+    live: int
 
 
 @dataclasses.dataclass(frozen=True)
@@ -311,11 +357,17 @@ class Repository:
                 added += len(chunk)
         return added
 
-    def upsert_many(self, drafts: Iterable[IncidentDraft], batch: int = 20_000) -> tuple[int, int]:
+    def upsert_many(
+        self, drafts: Iterable[IncidentDraft], batch: int = 20_000, log: ImportLog | None = None
+    ) -> tuple[int, int]:
         """Store drafts in one transaction: a draft whose uid is stored updates that incident (and brings it
-        back from the trash), any other is added as add_many adds them. Returns (added, updated)."""
+        back from the trash), any other is added as add_many adds them. Returns (added, updated).
+
+        With ``log``, the same transaction records the import in the history (its counts as they stand once
+        ``drafts`` is exhausted) and marks every incident it adds with the import's id."""
         added = updated = 0
         with self.engine.begin() as connection, _large_cache(connection), ExitStack() as indexes:
+            import_id = self._start_import(connection, log) if log is not None else None
             next_id = _next_id(connection)
             for number, chunk in enumerate(_batched(drafts, batch)):
                 if number == 0 and len(chunk) == batch:  # a large import: worth building the indexes after it
@@ -331,23 +383,80 @@ class Repository:
                         new.append(draft)
                         if draft.uid:  # a later draft with the same uid updates this one, never a UNIQUE error
                             known[draft.uid] = next_id + len(new) - 1
-                next_id = self._add_batch(connection, new, next_id)
+                next_id = self._add_batch(connection, new, next_id, import_id)
                 for draft in changed:  # after the batch is in: a change may be to an incident added by it
                     self._update(connection, known[draft.uid], draft, check_version=False)
                 added, updated = added + len(new), updated + len(changed)
+            if log is not None:
+                log.added, log.updated = added, updated
+                counts = {name: getattr(log, name) for name in ("added", "updated", "rejected", "skipped", "warned")}
+                connection.execute(update(import_table).where(import_table.c.id == import_id).values(counts))
         return added, updated
+
+    def possible_duplicates(self, keys: Iterable[DuplicateKey]) -> dict[DuplicateKey, list[int]]:
+        """Live incidents with the same start date, country, location (case and spacing aside) and weapon as
+        each of ``keys`` (see record.duplicate_key): key -> their ids, for the keys that have any."""
+        wanted = set(keys)
+        found: dict[DuplicateKey, list[int]] = {}
+        # Date, country and weapon matched in SQL (_duplicates_query); the location, case and spacing aside, here.
+        triples = sorted({(date, country, weapon) for date, country, _location, weapon in wanted if date and country})
+        with self.engine.connect() as connection:
+            for chunk in _chunks(triples, DUPLICATE_KEYS):
+                values = {
+                    f"{name}{n}": value for n, key in enumerate(chunk) for name, value in zip("dcw", key, strict=True)
+                }
+                for incident_id, *fields in connection.execute(_duplicates_query(len(chunk)), values):
+                    key = duplicate_key(*fields)
+                    if key in wanted:
+                        found.setdefault(key, []).append(incident_id)
+        return found
+
+    # ---- import history ---------------------------------------------------------------------------------
+
+    def imports(self) -> list[ImportEntry]:
+        """Every recorded import, newest first."""
+        live = (
+            select(func.count())
+            .where(I.import_id == import_table.c.id, I.deleted_at.is_(None))
+            .scalar_subquery()
+            .label("live")
+        )
+        query = select(*import_table.c, live).order_by(import_table.c.imported_at.desc(), import_table.c.id.desc())
+        with self.engine.connect() as connection:
+            return [ImportEntry(**row) for row in connection.execute(query).mappings()]
+
+    def remove_import(self, import_id: int) -> int:
+        """Move the incidents an import added to the trash (restore() or restore_import() brings them back);
+        the history keeps the import. Incidents it only updated keep their update. Returns how many moved."""
+        with self.engine.begin() as connection:
+            return connection.execute(
+                update(incident_table)
+                .where(I.import_id == import_id, I.deleted_at.is_(None))
+                .values(deleted_at=utc_now())
+            ).rowcount
+
+    def restore_import(self, import_id: int) -> int:
+        """Bring back from the trash the incidents an import added; returns how many."""
+        with self.engine.begin() as connection:
+            return connection.execute(
+                update(incident_table)
+                .where(I.import_id == import_id, I.deleted_at.is_not(None))
+                .values(deleted_at=None)
+            ).rowcount
 
     # ---- internals --------------------------------------------------------------------------------------
 
-    def _add_batch(self, connection: Connection, drafts: Sequence[IncidentDraft], next_id: int) -> int:
+    def _add_batch(
+        self, connection: Connection, drafts: Sequence[IncidentDraft], next_id: int, import_id: int | None = None
+    ) -> int:
         """Insert new incidents with ids from ``next_id`` on (DB-API executemany, then the text index of the
-        whole id range in one statement); returns the next free id."""
+        whole id range in one statement), marked as added by ``import_id``; returns the next free id."""
         if not drafts:
             return next_id
         first_id, incidents, sources, tags = next_id, [], [], []
         now = utc_now()
         for draft in drafts:
-            incidents.append(_bulk_incident_row(next_id, draft, now))
+            incidents.append(_bulk_incident_row(next_id, draft, now, import_id))
             sources += [
                 (next_id, position, s.name, s.kind, s.url, s.published.isoformat() if s.published else None)
                 for position, s in enumerate(draft.sources)
@@ -362,6 +471,15 @@ class Repository:
         if self.has_fts:
             connection.exec_driver_sql(_BULK_FTS_SQL, (first_id, next_id - 1))
         return next_id
+
+    @staticmethod
+    def _start_import(connection: Connection, log: ImportLog) -> int:
+        log.imported_at = utc_now()
+        values = {"file_name": log.file_name, "mapping": log.mapping, "imported_at": log.imported_at}
+        primary_key = connection.execute(insert(import_table).values(values)).inserted_primary_key
+        assert primary_key is not None  # a single-row insert always reports its key
+        log.id = int(primary_key[0])
+        return log.id
 
     @staticmethod
     def _ids_of(connection: Connection, uids: Sequence[str]) -> dict[str, int]:
@@ -640,7 +758,7 @@ def _first_by_country_name(
 
 
 BULK_CACHE_KIB = 256 * 1024
-_BULK_COLUMNS = ("id", *INCIDENT_FIELDS, "version")
+_BULK_COLUMNS = ("id", *INCIDENT_FIELDS, "version", "import_id")
 _draft_fields = operator.attrgetter(*INCIDENT_FIELDS)
 _DATE_POSITIONS = tuple(INCIDENT_FIELDS.index(name) for name in ("date_start", "date_end"))
 _UID, _CREATED, _UPDATED = (INCIDENT_FIELDS.index(name) for name in ("uid", "created_at", "updated_at"))
@@ -681,8 +799,7 @@ def _indexes_built_after(connection: Connection) -> Iterator[None]:
         yield
         return
     definitions = connection.exec_driver_sql(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-        "AND tbl_name = 'incident'"
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name = 'incident'"
     ).all()
     for name, _sql in definitions:
         connection.exec_driver_sql(f'DROP INDEX "{name}"')
@@ -691,7 +808,7 @@ def _indexes_built_after(connection: Connection) -> Iterator[None]:
         connection.exec_driver_sql(sql)
 
 
-def _bulk_incident_row(incident_id: int, draft: IncidentDraft, now: str) -> tuple[Any, ...]:
+def _bulk_incident_row(incident_id: int, draft: IncidentDraft, now: str, import_id: int | None) -> tuple[Any, ...]:
     """A draft as the DB-API row of _BULK_INCIDENT_SQL (dates as ISO text, as SQLAlchemy stores them)."""
     values = list(_draft_fields(draft))
     for position in _DATE_POSITIONS:
@@ -700,7 +817,23 @@ def _bulk_incident_row(incident_id: int, draft: IncidentDraft, now: str) -> tupl
     values[_UID] = values[_UID] or new_uid()
     values[_CREATED] = values[_CREATED] or now
     values[_UPDATED] = values[_UPDATED] or now
-    return (incident_id, *values, 1)
+    return (incident_id, *values, 1, import_id)
+
+
+@cache
+def _duplicates_query(keys: int) -> TextualSelect:
+    """Live incidents with the date, country and weapon of one of ``keys`` given keys (parameters d0, c0, w0,
+    d1 ...): the keys a small table joined to the incident table, so that each is one search of
+    ix_incident_duplicates (an IN of row values would scan that index whole). Built once per number of keys:
+    Core constructs for a hundred-row table take longer to build than the query to run."""
+    rows = ", ".join(f"(:d{n}, :c{n}, :w{n})" for n in range(keys))
+    query = text(
+        f"WITH given (d, c, w) AS (VALUES {rows}) "
+        "SELECT i.id, i.date_start, i.country, i.location, i.weapon FROM given "
+        "JOIN incident AS i ON i.date_start = given.d AND i.country = given.c AND i.weapon = given.w "
+        "WHERE i.deleted_at IS NULL ORDER BY i.id"
+    ).bindparams(*(bindparam(f"d{n}", type_=Date) for n in range(keys)))
+    return query.columns(I.id, I.date_start, I.country, I.location, I.weapon)
 
 
 def _next_id(connection: Connection) -> int:

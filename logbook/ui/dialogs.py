@@ -8,8 +8,10 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from logbook.services.formats import ExportFormat, format_for_path
+
 LOGBOOK_FILTER = "Incident logbooks (*.sqlite3 *.sqlite *.db);;All files (*)"
-CSV_FILTER = "CSV files (*.csv);;All files (*)"
+EXPORT_FILTERS = ";;".join(export_format.file_filter for export_format in ExportFormat)
 
 
 def _tr(text: str, count: int = -1) -> str:
@@ -48,9 +50,22 @@ class Ask:
         return Path(name) if name else None
 
     @classmethod
-    def export_file(cls, parent: QWidget, suggested: Path) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(parent, _tr("Export CSV"), str(suggested), _tr(CSV_FILTER))
-        return Path(name) if name else None
+    def export_file(cls, parent: QWidget, suggested: Path, chosen: ExportFormat) -> tuple[Path, ExportFormat] | None:
+        name, picked = QFileDialog.getSaveFileName(
+            parent, _tr("Export incidents"), str(suggested), EXPORT_FILTERS, chosen.file_filter
+        )
+        return export_target(name, picked, chosen) if name else None
+
+
+def export_target(name: str, picked: str, chosen: ExportFormat) -> tuple[Path, ExportFormat]:
+    """The file and the format of a save dialog's answer: the name's extension when it is a known one, else the
+    picked type (or ``chosen``), whose extension the name then gets."""
+    path = Path(name)
+    named = format_for_path(path)
+    if named is not None:
+        return path, named
+    export_format = next((each for each in ExportFormat if each.file_filter == picked), chosen)
+    return path.with_name(path.name + export_format.extension), export_format
 
 
 class Tell:

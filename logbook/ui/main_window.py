@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from logbook import paths
 from logbook.domain.filters import IncidentFilter, SortOrder
 from logbook.domain.summary import Tallies, adjusted, summarise
-from logbook.services.exporter import ExportCancelled, export_csv_file
+from logbook.services.formats import ExportCancelled, ExportFormat, export
 from logbook.store.engine import describe, open_logbook
 from logbook.store.errors import LogbookError
 from logbook.store.repository import ROW_COLUMNS, Repository
@@ -158,8 +158,8 @@ class MainWindow(QMainWindow):
             self.tr("Open logbook…"), self.open_logbook, QKeySequence.StandardKey.Open, pixmap.SP_DialogOpenButton
         )
         self.export_action = self._action(
-            self.tr("Export CSV…"), self.export_csv, "Ctrl+Shift+E", pixmap.SP_DialogSaveButton,
-            self.tr("Export the incidents that match the filter, in the table's order"),
+            self.tr("Export…"), self.export_file, "Ctrl+Shift+E", pixmap.SP_DialogSaveButton,
+            self.tr("Export the incidents that match the filter, in the table's order, as CSV, JSON, GeoJSON or XLSX"),
         )  # fmt: skip
         self.neutralise_action = QAction(self.tr("Neutralise formulas in CSV exports"), self)
         self.neutralise_action.setCheckable(True)
@@ -443,18 +443,25 @@ class MainWindow(QMainWindow):
 
     # ---- export -----------------------------------------------------------------------------------------
 
-    def export_csv(self) -> None:
-        suggested = self._folder() / f"{Path(describe(self.target)).stem or 'incidents'}.csv"
-        path = Ask.export_file(self, suggested)
-        if path is not None:
-            self.start_export(path)
+    def export_file(self) -> None:
+        """Ask where and in which format (the last one chosen is offered first), then export."""
+        store = settings()
+        last = store.value("export/format", ExportFormat.CSV.value)
+        chosen = ExportFormat(last) if last in ExportFormat.__members__.values() else ExportFormat.CSV
+        suggested = self._folder() / f"{Path(describe(self.target)).stem or 'incidents'}{chosen.extension}"
+        answer = Ask.export_file(self, suggested, chosen)
+        if answer is not None:
+            path, export_format = answer
+            store.setValue("export/format", export_format.value)
+            self.start_export(path, export_format)
 
-    def start_export(self, path: Path) -> QProgressDialog:
-        """Export in a worker with a progress dialog whose Cancel stops it; the window stays responsive."""
+    def start_export(self, path: Path, export_format: ExportFormat | None = None) -> QProgressDialog:
+        """Export in a worker with a progress dialog whose Cancel stops it; the window stays responsive.
+        Without ``export_format`` the file's extension decides (CSV when it has no known one)."""
         total = self.model.rowCount()
         dialog = QProgressDialog(self.tr("Exporting {0} incidents…").format(total), self.tr("Cancel"), 0, total, self)
         dialog.setObjectName("exportProgress")
-        dialog.setWindowTitle(self.tr("Export CSV"))
+        dialog.setWindowTitle(self.tr("Export"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
         cancel = threading.Event()
@@ -470,9 +477,10 @@ class MainWindow(QMainWindow):
         neutralise = self.neutralise_action.isChecked()
 
         def work() -> int:
-            return export_csv_file(
-                path, repository, incident_filter, order, neutralise_formulas=neutralise, progress=report
-            )
+            return export(
+                repository, incident_filter, order, path, format=export_format, neutralise_formulas=neutralise,
+                progress=report,
+            )  # fmt: skip
 
         def done(count: int) -> None:
             dialog.reset()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from logbook.domain.record import IncidentDraft
+from logbook.services.formats import ExportFormat
 from logbook.store.repository import Repository
+from logbook.ui.dialogs import EXPORT_FILTERS, Ask, export_target
 from logbook.ui.incident_form import IncidentForm
 from logbook.ui.incident_table_model import COL_COUNTRY, COL_DATE, COL_INJURED, COL_KILLED, COL_TITLE
 from logbook.ui.main_window import MainWindow
@@ -70,7 +73,7 @@ def test_window_has_table_summary_filter_bar_toolbar_and_status(window: MainWind
     assert window.findChild(type(window.table), "incidentTable") is window.table
     assert window.summary_panel.objectName() == "summaryPanel"
     toolbar_texts = [action.text() for action in window.findChild(QToolBar, "mainToolBar").actions()]
-    for text in ("New incident", "Edit", "Delete", "Export CSV…", "Open logbook…", "New logbook…"):
+    for text in ("New incident", "Edit", "Delete", "Export…", "Open logbook…", "New logbook…"):
         assert text in toolbar_texts
     assert db_path.name in window.windowTitle()
     assert window.count_label.text() == "0 of 0 incidents"
@@ -268,6 +271,43 @@ def test_export_writes_the_filtered_rows_in_table_order(qtbot: QtBot, filled: Ma
         rows = list(csv.DictReader(file))
     assert [row["title"] for row in rows] == ["First", "Third drone", '\'=HYPERLINK("x")']
     assert {row["country"] for row in rows} == {"Iraq"}
+
+
+@pytest.mark.parametrize(
+    ("name", "picked", "expected"),
+    [
+        ("/x/iraq.geojson", "CSV (*.csv)", ("/x/iraq.geojson", ExportFormat.GEOJSON)),  # the name's extension wins
+        ("/x/iraq", "Excel workbook (*.xlsx)", ("/x/iraq.xlsx", ExportFormat.XLSX)),
+        ("/x/iraq.2023", "", ("/x/iraq.2023.json", ExportFormat.JSON)),  # nothing picked: the offered format
+    ],
+)
+def test_the_export_dialogs_answer_gives_file_and_format(name: str, picked: str, expected: tuple[str, object]) -> None:
+    assert not picked or picked in EXPORT_FILTERS.split(";;")
+    path, export_format = export_target(name, picked, ExportFormat.JSON)
+    assert (str(path), export_format) == expected
+
+
+def test_export_action_writes_the_chosen_format_and_offers_it_next_time(
+    qtbot: QtBot, filled: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offered: list[tuple[Path, ExportFormat]] = []
+
+    def choose_geojson(cls, parent, suggested: Path, chosen: ExportFormat):  # type: ignore[no-untyped-def]
+        offered.append((suggested, chosen))
+        return tmp_path / "all.geojson", ExportFormat.GEOJSON
+
+    monkeypatch.setattr(Ask, "export_file", classmethod(choose_geojson))
+    with qtbot.waitSignal(filled.export_finished, timeout=WAIT_MS) as finished:
+        filled.export_action.trigger()
+    assert finished.args == [tmp_path / "all.geojson"]
+    collection = json.loads((tmp_path / "all.geojson").read_text(encoding="utf-8"))
+    assert [feature["properties"]["title"] for feature in collection["features"]] == [
+        "Fourth", "Third drone", "Second", "First"
+    ]  # fmt: skip
+    with qtbot.waitSignal(filled.export_finished, timeout=WAIT_MS):
+        filled.export_action.trigger()
+    assert offered[0][1] is ExportFormat.CSV and offered[0][0].suffix == ".csv"
+    assert offered[1][1] is ExportFormat.GEOJSON and offered[1][0].suffix == ".geojson"
 
 
 def test_cancelled_export_leaves_no_file(qtbot: QtBot, window: MainWindow, repo: Repository, tmp_path: Path) -> None:

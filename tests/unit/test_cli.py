@@ -12,6 +12,7 @@ import sys
 import types
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 import logbook
@@ -182,6 +183,58 @@ def test_export_into_a_missing_folder_fails_cleanly(
     status, out, err = run(capsys, "export", "--db", str(db_path), "-o", str(tmp_path / "nowhere" / "x.csv"))
     assert (status, out) == (2, "")
     assert err.startswith("logbook: cannot write") and err.count("\n") == 1
+
+
+def test_export_json_to_stdout(capsys: pytest.CaptureFixture[str], report_log: Repository, db_path: Path) -> None:
+    status, out, err = run(capsys, "export", "--db", str(db_path), "--format", "json", "--country", "Syria")
+    assert (status, err) == (0, "")
+    items = json.loads(out)
+    assert [item["title"] for item in items] == ["Shaddadi", "Al-Tanf"]
+    assert (items[0]["killed_min"], items[0]["sources"][0]["kind"]) == (None, "official")
+
+
+def test_export_takes_the_format_from_the_extension(
+    capsys: pytest.CaptureFixture[str], report_log: Repository, db_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "map.GeoJSON"
+    assert run(capsys, "export", "--db", str(db_path), "-o", str(target)) == (
+        0, f"Exported 4 incidents to {target}\n", "",
+    )  # fmt: skip
+    collection = json.loads(target.read_text(encoding="utf-8"))
+    assert collection["type"] == "FeatureCollection" and len(collection["features"]) == 4
+    # --format wins over the extension; an unknown extension is CSV
+    assert run(capsys, "export", "--db", str(db_path), "-o", str(tmp_path / "x.json"), "--format", "csv")[0] == 0
+    assert (tmp_path / "x.json").read_text(encoding="utf-8").startswith(",".join(COLUMNS))
+    assert run(capsys, "export", "--db", str(db_path), "-o", str(tmp_path / "x.txt"))[0] == 0
+    assert (tmp_path / "x.txt").read_text(encoding="utf-8").startswith(",".join(COLUMNS))
+
+
+def test_export_xlsx_to_a_file(
+    capsys: pytest.CaptureFixture[str], report_log: Repository, db_path: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "incidents.xlsx"
+    assert run(capsys, "export", "--db", str(db_path), "-o", str(target), "--sort", "title", "--ascending")[0] == 0
+    workbook = openpyxl.load_workbook(target)
+    titles = [row[COLUMNS.index("title")] for row in workbook["Incidents"].iter_rows(min_row=2, values_only=True)]
+    assert titles == ["Ain al-Asad", "Al-Tanf", "Erbil", "Shaddadi"]
+    assert next(workbook["Summary"].iter_rows(values_only=True))[:2] == ("Incidents", 4)
+
+
+@pytest.mark.parametrize("flags", [["--format", "xlsx"], ["--format", "xlsx", "-o", "-"]])
+def test_export_xlsx_to_stdout_is_refused(
+    capsys: pytest.CaptureFixture[str], report_log: Repository, db_path: Path, flags: list[str]
+) -> None:
+    status, out, err = run(capsys, "export", "--db", str(db_path), *flags)
+    assert (status, out) == (2, "")
+    assert err == "logbook: XLSX cannot go to stdout; give a file: --output FILE.xlsx\n"
+
+
+def test_export_an_unknown_format_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], report_log: Repository, db_path: Path
+) -> None:
+    status, out, err = run(capsys, "export", "--db", str(db_path), "--format", "pdf")
+    assert (status, out) == (2, "")
+    assert "invalid choice: 'pdf'" in err
 
 
 # ---- summary ------------------------------------------------------------------------------------------------

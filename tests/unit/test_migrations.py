@@ -10,14 +10,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, inspect
 
 from logbook.domain.filters import IncidentFilter
-from logbook.domain.models import Incident, IncidentTag, Source
+from logbook.domain.models import ImportRun, Incident, IncidentTag, Source
 from logbook.store import engine as engine_module
+from logbook.store import repository as repository_module
 from logbook.store.engine import APPLICATION_ID, SCHEMA_VERSION, backup_path, open_logbook
 from logbook.store.repository import Repository
 from tests.conftest import make_draft
 
 MIGRATIONS = Path(engine_module.__file__).with_name("migrations")
-MODELS = (Incident, Source, IncidentTag)
+MODELS = (Incident, Source, IncidentTag, ImportRun)
 
 
 def _script() -> ScriptDirectory:
@@ -92,11 +93,17 @@ def test_the_schema_has_sort_indexes_and_text_search(repo: Repository) -> None:
     assert foreign[0]["options"].get("ondelete") == "CASCADE"
 
 
-def test_a_version_1_logbook_is_backed_up_then_upgraded_in_place(db_path: Path) -> None:
+def _logbook_at(db_path: Path, revision: str, title: str) -> int:
+    """A logbook left at an older ``revision``, with one incident; returns its id."""
     old = create_engine(f"sqlite:///{db_path}")
-    engine_module._upgrade(old, "0001")
-    incident_id = Repository(old).add(make_draft(title="Entered under schema 1"))
+    engine_module._upgrade(old, revision)
+    incident_id = Repository(old).add(make_draft(title=title))
     old.dispose()
+    return incident_id
+
+
+def test_a_version_1_logbook_is_backed_up_then_upgraded_in_place(db_path: Path) -> None:
+    incident_id = _logbook_at(db_path, "0001", "Entered under schema 1")
 
     upgraded = open_logbook(db_path)
     try:
@@ -104,8 +111,9 @@ def test_a_version_1_logbook_is_backed_up_then_upgraded_in_place(db_path: Path) 
         assert repository.get(incident_id).title == "Entered under schema 1"
         assert repository.count(IncidentFilter(search="schema")) == 1
         with upgraded.connect() as connection:
-            assert connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0002"
-            assert connection.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION == 2
+            head = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+            assert head == _script().get_current_head()
+            assert connection.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION
             indexes = dict(connection.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index'").all())
     finally:
         upgraded.dispose()
@@ -130,3 +138,56 @@ def test_the_sort_and_filter_queries_use_the_indexes(repo: Repository) -> None:
         assert "ix_incident_title" in plan(f"SELECT id {live} ORDER BY title COLLATE NOCASE, id")
         assert "TEMP B-TREE" not in plan(f"SELECT id {live} ORDER BY title COLLATE NOCASE, id")
         assert "ix_incident_figures" in plan(f"SELECT country, outcome, count(*) {live} GROUP BY country, outcome")
+
+
+def test_a_version_2_logbook_is_backed_up_and_gains_the_import_history(db_path: Path) -> None:
+    incident_id = _logbook_at(db_path, "0002", "Entered under schema 2")
+
+    upgraded = open_logbook(db_path)
+    try:
+        repository = Repository(upgraded)
+        assert repository.get(incident_id).title == "Entered under schema 2"
+        assert repository.imports() == []
+        with upgraded.connect() as connection:
+            assert connection.exec_driver_sql("SELECT import_id FROM incident").scalars().all() == [None]
+            foreign = connection.exec_driver_sql("PRAGMA foreign_key_list(incident)").all()
+        assert [
+            (table, column, on_delete) for _id, _seq, table, column, _to, _update, on_delete, _match in foreign
+        ] == [("import_run", "import_id", "SET NULL")]
+    finally:
+        upgraded.dispose()
+    with closing(sqlite3.connect(backup_path(db_path, 2))) as backup:
+        assert backup.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_the_import_history_migration_goes_back_down(db_path: Path) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    engine = open_logbook(db_path)
+    try:
+        Repository(engine).add(make_draft())
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0002")
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA user_version").scalar() == 2
+            assert "import_run" not in inspect(connection).get_table_names()
+            assert "import_id" not in {column["name"] for column in inspect(connection).get_columns("incident")}
+            assert connection.exec_driver_sql("SELECT count(*) FROM incident").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_the_duplicate_lookup_searches_its_index(repo: Repository) -> None:
+    """One index search per key: a scan would read a million incidents for every hundred rows imported."""
+    statement = repository_module._duplicates_query(2)
+    with repo.engine.connect() as connection:
+        compiled = statement.compile(connection)
+        sql = str(compiled)
+        parameters = tuple(["2023-11-02", "IQ", "drone"] * 2)
+        plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)]
+    assert any("USING INDEX ix_incident_duplicates (date_start=? AND country=? AND weapon=?)" in step for step in plan)
+    assert not any(step.startswith("SCAN i") for step in plan)
