@@ -83,6 +83,7 @@ _SORT_COLUMNS: dict[SortKey, Column[Any]] = {
 }
 _TEXT_SORT_KEYS = frozenset((SortKey.LOCATION, SortKey.PERPETRATOR, SortKey.TITLE))  # "al-Tanf" before "Zawiya"
 FTS_COLUMNS = ("title", "notes", "location", "perpetrator", "target")
+COMPLETION_WINDOW = 50_000  # incidents, the latest, whose values the form's completers offer
 COMPLETION_FIELDS = frozenset(("admin1", "location", "perpetrator", "attributed_by", "target"))
 _fts = table("incident_fts", column("rowid"), column("incident_fts"))
 PAGE = 500  # ids per IN (...) query: well under SQLite's variable limit
@@ -269,13 +270,16 @@ class Repository:
             return _rows(connection, ids)
 
     def completions(self, field: str, limit: int = 2000) -> list[str]:
-        """Earlier values of a free-text field, most used first, for the form's completers."""
+        """Earlier values of a free-text field, most used first, for the form's completers: from the latest
+        COMPLETION_WINDOW incidents (a range of ids), so a million-incident logbook costs what a small one does
+        and the values in use lately come first."""
         if field not in COMPLETION_FIELDS:
             raise ValueError(f"no completion for {field}")
         column = I[field]
+        latest = select(func.max(I.id)).scalar_subquery() - COMPLETION_WINDOW
         query = (
             select(column)
-            .where(column.is_not(None), I.deleted_at.is_(None))
+            .where(I.id > latest, column.is_not(None), I.deleted_at.is_(None))
             .group_by(column)
             .order_by(func.count().desc(), column)
             .limit(limit)

@@ -644,6 +644,13 @@ def test_completions_most_used_first(repo: Repository) -> None:
     assert repo.completions("admin1") == []
 
 
+def test_completions_come_from_the_latest_incidents(repo: Repository, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(repository_module, "COMPLETION_WINDOW", 3)
+    for location in ["Old camp", "Old camp", "Old camp", "Erbil", "Tower 22", "Erbil"]:
+        repo.add(make_draft(location=location))
+    assert repo.completions("location") == ["Erbil", "Tower 22"]  # "Old camp", most used, is too far back
+
+
 def test_completions_only_for_free_text_fields(repo: Repository) -> None:
     with pytest.raises(ValueError, match="country"):
         repo.completions("country")
