@@ -42,6 +42,7 @@ from logbook.store.repository import ImportLog, Repository
 
 REJECT_COLUMNS = ("row", "field", "problem")
 WHOLE_ROW = "(whole row)"
+MAX_CELL = 10 * 1024 * 1024  # characters in one cell (the csv module stops at 128 KiB unless told)
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -131,6 +132,7 @@ def csv_input(
     """``path`` open for an import, with a file that cannot be decoded or parsed turned into UnusableFileError
     naming the line (``advice`` says what to do about the encoding), and any failure removing the rejects."""
     encoding_name = "UTF-8" if encoding.startswith("utf-8") else encoding
+    csv.field_size_limit(MAX_CELL)  # process-wide, and the same for every import: safe with imports in threads
     try:
         with path.open(encoding=encoding, newline="") as file, ExitStack() as cleanup:
             source = CsvInput(file, delimiter, rejects_path, cleanup)

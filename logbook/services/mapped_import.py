@@ -13,13 +13,12 @@
 
 Row numbers are records as a spreadsheet counts them, the header (if any) being row 1. A row with more cells
 than the header is rejected if the extra cells hold anything; one with fewer is read with the missing cells
-empty and a warning. Cells of up to MAX_CELL characters are read (the csv module stops at 128 KiB by default).
+empty and a warning. Cells of up to importer.MAX_CELL characters are read.
 """
 
 from __future__ import annotations
 
 import codecs
-import csv
 import dataclasses
 import datetime as dt
 import itertools
@@ -59,7 +58,6 @@ from logbook.store.repository import ImportLog, Repository
 
 ENCODING_SAMPLE = 8 * 1024 * 1024  # bytes read to tell the encoding: a stray byte far down still counts
 LAYOUT_SAMPLE = 64 * 1024  # characters read to tell the delimiter and the header row
-MAX_CELL = 10 * 1024 * 1024  # characters in one cell
 KEEP = 1000  # problems, warnings and duplicates listed by scan and import (all are counted)
 DUPLICATE_BATCH = 500  # rows whose possible duplicates are looked up at once
 _CHECK_EVERY = 256  # rows between progress reports and looks at the cancel flag
@@ -308,12 +306,9 @@ def _table(
 ) -> Iterator[tuple[CsvInput, list[str], list[str], Iterator[tuple[int, list[str]]]]]:
     """The file open as ``file_format``: its input, header cells, column names and numbered non-blank rows."""
     advice = "Choose its encoding (Windows-1252 or Latin-1 for older spreadsheets) and try again."
-    with (
-        _cells_up_to(MAX_CELL),
-        csv_input(
-            path, rejects_path, encoding=_codec(file_format.encoding), delimiter=file_format.delimiter, advice=advice
-        ) as source,
-    ):
+    with csv_input(
+        path, rejects_path, encoding=_codec(file_format.encoding), delimiter=file_format.delimiter, advice=advice
+    ) as source:
         numbered: Iterator[tuple[int, list[str]]] = (
             (number, cells) for number, cells in enumerate(source.reader, start=1) if "".join(cells).strip()
         )
@@ -372,16 +367,6 @@ def _with_duplicates(rows: Iterator[MappedRow], repo: Repository) -> Iterator[Ma
         for row in batch:
             row.duplicates = tuple(found.get(keys[row.number], ())) if row.number in keys else ()
             yield row
-
-
-@contextmanager
-def _cells_up_to(limit: int) -> Iterator[None]:
-    """csv's (process-wide) limit on a cell's length raised while a file is read, and put back after."""
-    usual = csv.field_size_limit(limit)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(usual)
 
 
 def _codec(encoding: str) -> str:

@@ -12,6 +12,8 @@ from logbook.services.formats import ExportFormat, format_for_path
 
 LOGBOOK_FILTER = "Incident logbooks (*.sqlite3 *.sqlite *.db);;All files (*)"
 EXPORT_FILTERS = ";;".join(export_format.file_filter for export_format in ExportFormat)
+IMPORT_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
+PRESET_FILTER = "Import mapping presets (*.toml);;All files (*)"
 
 
 def _tr(text: str, count: int = -1) -> str:
@@ -55,6 +57,32 @@ class Ask:
             parent, _tr("Export incidents"), str(suggested), EXPORT_FILTERS, chosen.file_filter
         )
         return export_target(name, picked, chosen) if name else None
+
+    @classmethod
+    def import_file(cls, parent: QWidget, folder: Path) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(parent, _tr("Import a CSV file"), str(folder), _tr(IMPORT_FILTER))
+        return Path(name) if name else None
+
+    @classmethod
+    def open_preset(cls, parent: QWidget, folder: Path) -> Path | None:
+        name, _ = QFileDialog.getOpenFileName(parent, _tr("Load a mapping preset"), str(folder), _tr(PRESET_FILTER))
+        return Path(name) if name else None
+
+    @classmethod
+    def save_preset(cls, parent: QWidget, suggested: Path) -> Path | None:
+        name, _ = QFileDialog.getSaveFileName(parent, _tr("Save the mapping as a preset"), str(suggested),
+                                              _tr(PRESET_FILTER))  # fmt: skip
+        if not name:
+            return None
+        path = Path(name)
+        return path if path.suffix else path.with_name(path.name + ".toml")
+
+    @classmethod
+    def confirm_remove_import(cls, parent: QWidget, file_name: str, count: int) -> bool:
+        text = _tr("Move the %n incident(s) imported from {0} to the trash? You can restore them from the import "
+                   "history or from Edit › Trash.", count).format(file_name)  # fmt: skip
+        answer = QMessageBox.question(parent, _tr("Remove an import"), text)
+        return answer == QMessageBox.StandardButton.Yes
 
 
 def export_target(name: str, picked: str, chosen: ExportFormat) -> tuple[Path, ExportFormat]:

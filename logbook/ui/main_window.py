@@ -58,6 +58,7 @@ def settings() -> QSettings:
 class MainWindow(QMainWindow):
     summary_shown = Signal()  # the summary panel shows the figures for the current filter
     export_finished = Signal(object)  # the exported file's Path, or None when it was cancelled or failed
+    import_finished = Signal(object)  # the import's MappedImportReport, or None when it was cancelled or failed
 
     def __init__(self, repository: Repository, target: str | Path) -> None:
         super().__init__()
@@ -157,6 +158,14 @@ class MainWindow(QMainWindow):
         self.open_logbook_action = self._action(
             self.tr("Open logbook…"), self.open_logbook, QKeySequence.StandardKey.Open, pixmap.SP_DialogOpenButton
         )
+        self.import_action = self._action(
+            self.tr("Import…"), self.import_file, "Ctrl+I", pixmap.SP_ArrowDown,
+            self.tr("Import incidents from a CSV file: map its columns, check a preview, import"),
+        )  # fmt: skip
+        self.import_history_action = self._action(
+            self.tr("Import history…"), self.show_import_history, None, None,
+            self.tr("Every import with its counts; remove the incidents one import added, or restore them"),
+        )  # fmt: skip
         self.export_action = self._action(
             self.tr("Export…"), self.export_file, "Ctrl+Shift+E", pixmap.SP_DialogSaveButton,
             self.tr("Export the incidents that match the filter, in the table's order, as CSV, JSON, GeoJSON or XLSX"),
@@ -193,6 +202,8 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         file_menu.addSeparator()
+        file_menu.addActions([self.import_action, self.import_history_action])
+        file_menu.addSeparator()
         file_menu.addActions([self.export_action, self.neutralise_action])
         file_menu.addSeparator()
         file_menu.addAction(quit_action)
@@ -208,7 +219,7 @@ class MainWindow(QMainWindow):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.addActions([self.new_action, self.edit_action, self.delete_action])
         toolbar.addSeparator()
-        toolbar.addActions([self.export_action])
+        toolbar.addActions([self.import_action, self.export_action])
         toolbar.addSeparator()
         toolbar.addActions([self.open_logbook_action, self.new_logbook_action])
         self.setWindowIcon(QIcon(self.style().standardIcon(pixmap.SP_FileDialogListView)))
@@ -440,6 +451,40 @@ class MainWindow(QMainWindow):
         self.edit_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection)
         self.export_action.setEnabled(self.model.rowCount() > 0)
+
+    # ---- import -----------------------------------------------------------------------------------------
+
+    def import_file(self) -> QWidget:
+        """Open the import wizard; its Finish starts the import here, so the import outlives the wizard."""
+        from logbook.ui.import_wizard import ImportWizard  # built only when someone imports
+
+        wizard = ImportWizard(self.repository, self.workers, self, self._folder())
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.import_requested.connect(self.start_import)
+        wizard.open()
+        return wizard
+
+    def start_import(self, request: Any) -> QProgressDialog:
+        """Run an ImportRequest in a worker with progress and Cancel; the status bar tells how it went."""
+        from logbook.ui.import_wizard import start_mapped_import
+
+        return start_mapped_import(self, self.workers, self.repository, request, self._import_done)
+
+    def _import_done(self, report: Any, message: str) -> None:
+        self.statusBar().showMessage(message)
+        if report is not None:
+            self.completions.repository = None  # new names to complete from: read again when a form opens
+            self.refresh()
+        self.import_finished.emit(report)
+
+    def show_import_history(self) -> QWidget:
+        from logbook.ui.import_history_dialog import ImportHistoryDialog
+
+        dialog = ImportHistoryDialog(self.repository, self.workers, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self.refresh)
+        dialog.open()
+        return dialog
 
     # ---- export -----------------------------------------------------------------------------------------
 

@@ -41,6 +41,14 @@ from tests.conftest import make_draft
 from tests.unit.csv_helpers import GOOD_HEADER, GOOD_ROW, exported, read_csv, write_csv
 
 
+def test_a_note_of_a_megabyte_is_imported_whole(repo: Repository, tmp_path: Path) -> None:
+    note = "Officials said the attack was the third this week. " * 20_000  # past the csv module's usual 128 KiB
+    path = write_csv(tmp_path / "long.csv", (*GOOD_HEADER, "notes"), (*GOOD_ROW, note))
+    assert import_csv(repo, path).added == 1
+    (only,) = repo.snapshot(IncidentFilter(), SortOrder())
+    assert repo.get(only).notes == note.strip()
+
+
 def test_a_good_file_is_imported_whatever_the_column_order(repo: Repository, tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "incidents.csv",
