@@ -41,6 +41,7 @@ ROWS = (
     ("stall_jump", "longest GUI-thread stall: jumps", "ms", 50),
     ("stall_save", "longest GUI-thread stall: add and edit", "ms", 50),
     ("stall_export", "longest GUI-thread stall: export of everything", "ms", 50),
+    ("stall_import", "longest GUI-thread stall: import (the incidents of 2020, exported then imported)", "ms", 50),
     ("rss", "peak memory of the window with the logbook open, sorted, filtered (and the rest above)", "MB", 300),
 )
 SCALE = {"s": 1.0, "ms": 1000.0, "MB": 1.0}

@@ -112,6 +112,7 @@ class Driver:
             ("loaded", window.model.loaded),
             ("summary", window.summary_shown),
             ("exported", window.export_finished),
+            ("imported", window.import_finished),
         ):
             signal.connect(lambda *_args, name=name: self.signals.setdefault(name, time.monotonic()))
         self.figures: dict[str, tuple[float, str]] = {}
@@ -308,6 +309,28 @@ class Driver:
         self.figures["stall_export"] = (stall, f"the export took {finished - started:.1f} s")
         target.unlink(missing_ok=True)
 
+    def import_a_year(self) -> None:
+        """Export the incidents of 2020 as CSV, then bring the file back in through the import wizard's import
+        (the suggested mapping; possible duplicates imported too), timing the GUI thread's longest stall."""
+        from logbook.domain.mapping import suggest_mapping  # as the app does: only once someone imports
+        from logbook.services.mapped_import import read_sample
+        from logbook.ui.import_wizard import ImportRequest
+
+        year = self.home / "2020.csv"
+        bar = self.window.filter_bar
+        self.filter_step("filter", "from 2020-01-01", lambda: bar.date_from.setDate(QDate(2020, 1, 1)))
+        self.filter_step("filter", "from 2020-01-01 to 2020-12-31", lambda: bar.date_to.setDate(QDate(2020, 12, 31)))
+        rows = self.window.model.rowCount()
+        self.timed("export 2020", lambda: self.window.start_export(year), lambda: self.signals.get("exported"))
+        self.filter_step("summary", "clear the dates", bar.clear)
+        sample = read_sample(year)
+        request = ImportRequest(year, suggest_mapping(sample.columns, sample.rows), skip_duplicates=False)
+        started, finished, stall = self.timed(
+            "import 2020", lambda: self.window.start_import(request), lambda: self.signals.get("imported")
+        )
+        self.figures["stall_import"] = (stall, f"{rows:,} incidents imported in {finished - started:.1f} s")
+        year.unlink()
+
     def peak_rss(self) -> None:
         status = Path("/proc/self/status").read_text(encoding="ascii")
         peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
@@ -329,6 +352,7 @@ def run(db: str, started: float, qt_imported: float, app_imported: float, home: 
             driver.jumps()
             driver.add_and_edit()
             driver.export()
+            driver.import_a_year()
             driver.peak_rss()
             outcome["figures"] = driver.figures
         finally:
