@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-HEADLESS = frozenset(("import", "export", "summary", "demo", "-h", "--help", "--version"))
+HEADLESS = frozenset(("import", "export", "summary", "demo", "backup", "restore", "-h", "--help", "--version"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

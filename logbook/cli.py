@@ -12,6 +12,8 @@ import datetime as dt
 import io
 import json
 import os
+import shlex
+import sqlite3
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -32,8 +34,9 @@ from logbook.services.demo import create_demo
 from logbook.services.formats import ExportFormat, export, format_for_path
 from logbook.services.importer import ImportReport, import_csv
 from logbook.services.mapped_import import MappedImportReport, import_mapped
-from logbook.store.engine import is_url, open_logbook
-from logbook.store.errors import LogbookError
+from logbook.store import backups
+from logbook.store.engine import is_url, notes, open_logbook
+from logbook.store.errors import DamagedLogbookError, LogbookError, ReadOnlyLogbookError
 from logbook.store.repository import Repository
 
 EXIT_OK = 0
@@ -50,6 +53,8 @@ USAGE = """
                  [--ascending]
   logbook summary [--db PATH] [--json] [filters]
   logbook demo [--rows N] [--db PATH] [--seed S]
+  logbook backup [--db PATH] [--list]
+  logbook restore BACKUP [--db PATH]
   logbook --version"""
 
 EPILOG = """\
@@ -90,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    verbs = parser.add_subparsers(title="verbs", dest="verb", required=True, metavar="{import,export,summary,demo}")
+    verbs = parser.add_subparsers(
+        title="verbs", dest="verb", required=True, metavar="{import,export,summary,demo,backup,restore}"
+    )
 
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument(
@@ -173,6 +180,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same logbook")
     demo.set_defaults(run=_demo)
+
+    backup = verbs.add_parser(
+        "backup", prog="logbook backup", parents=[database], help="copy the logbook into its backups folder"
+    )
+    backup.add_argument("--list", action="store_true", help="list the logbook's backups instead, newest first")
+    backup.set_defaults(run=_backup)
+    restore = verbs.add_parser(
+        "restore",
+        prog="logbook restore",
+        parents=[database],
+        help="replace the logbook with a backup (a copy of it as it is is kept first)",
+    )
+    restore.add_argument("backup", metavar="BACKUP", help="a backup file, or its name from `logbook backup --list`")
+    restore.set_defaults(run=_restore)
     return parser
 
 
@@ -221,14 +242,85 @@ def _filter(args: argparse.Namespace) -> IncidentFilter:
 def _repository(args: argparse.Namespace, *, create: bool) -> Iterator[Repository]:
     """The logbook from --db, $LOGBOOK_DB or the default; only import may create one (a typo in a path given
     to export or summary should say so, not report an empty logbook)."""
-    target = args.db or os.environ.get(DB_ENV) or str(default_logbook())
-    if not create and not is_url(target) and not Path(target).expanduser().exists():
+    target = _target(args)
+    existed = is_url(target) or Path(target).expanduser().exists()
+    if not create and not existed:
         raise LogbookError(f"there is no logbook at {target}.")
-    engine = open_logbook(target)
     try:
+        engine = open_logbook(target)
+    except DamagedLogbookError as error:
+        raise DamagedLogbookError(_offer_backup(str(error), target)) from None
+    try:
+        found = notes(engine)
+        if found.network:
+            print(f"logbook: warning: {found.network}", file=sys.stderr)
+        if found.migration_backup is not None:
+            print(f"logbook: updated {Path(target).name} for this version; the file as it was is kept as "
+                  f"{found.migration_backup}", file=sys.stderr)  # fmt: skip
+        if create and found.read_only:  # only import writes
+            raise ReadOnlyLogbookError(f"{Path(target).name} cannot be written ({found.read_only}); nothing was done.")
+        if create and existed and not is_url(target):
+            _daily_backup(Path(target).expanduser())
         yield Repository(engine)
+    except DamagedLogbookError as error:  # damage past the first pages shows when a query reads it
+        raise DamagedLogbookError(_offer_backup(str(error), target)) from None
     finally:
         engine.dispose()
+
+
+def _target(args: argparse.Namespace) -> str:
+    return str(args.db or os.environ.get(DB_ENV) or default_logbook())
+
+
+def _offer_backup(message: str, target: str) -> str:
+    """A damaged logbook's message, ending with the command that restores its newest backup."""
+    newest = None if is_url(target) else backups.newest_backup(Path(target).expanduser())
+    if newest is None:
+        return message.replace("Restore it from a backup.", "No backup of it was found in the backups folder.")
+    command = f"logbook restore {shlex.quote(str(newest.path))} --db {shlex.quote(target)}"
+    when = f"{newest.taken:%Y-%m-%d %H:%M}"
+    return message.replace("Restore it from a backup.", f"Its newest backup is from {when}; restore it with: {command}")
+
+
+def _daily_backup(path: Path) -> None:
+    """The day's backup before a change, as the window takes one on opening; a failure is a warning only."""
+    try:
+        backups.daily_backup(path)
+    except (LogbookError, OSError, sqlite3.Error) as error:
+        print(f"logbook: warning: the daily backup was not taken: {error}", file=sys.stderr)
+
+
+def _backup(args: argparse.Namespace) -> int:
+    target = _target(args)
+    if args.list:
+        found = backups.list_backups(Path(target))
+        if not found:
+            print(f"No backups of {target} yet (they go in {backups.folder_for(Path(target))}).")
+        for backup in found:
+            print(f"{backup.taken:%Y-%m-%d %H:%M:%S}  {backup.kind.value:<14}  {backups.human_size(backup.size):>9}  "
+                  f"{backup.path}")  # fmt: skip
+        return EXIT_OK
+    with _repository(args, create=False):  # a logbook, and a sound one, before it is copied
+        backup = backups.back_up(Path(target).expanduser())
+    print(f"Backed up {target} to {backup.path} ({backups.human_size(backup.size)})")
+    return EXIT_OK
+
+
+def _restore(args: argparse.Namespace) -> int:
+    """Never opens the logbook through the app: it may be too damaged to open, which is why it is restored."""
+    logbook = Path(_target(args)).expanduser()
+    backup = Path(args.backup).expanduser()
+    if not backup.exists() and backup.name == args.backup:  # a name from `logbook backup --list`
+        backup = backups.folder_for(logbook) / args.backup
+    if not backup.is_file():
+        raise LogbookError(f"there is no backup at {args.backup}.")
+    try:
+        restored = backups.restore(backup, logbook)
+    except OSError as error:
+        raise LogbookError(f"{logbook.name} could not be restored: {error.strerror}.") from None
+    kept = f"; the file it replaced was kept as {restored.kept.path}" if restored.kept else ""
+    print(f"Restored {logbook} from {backup.name}{kept}")
+    return EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:

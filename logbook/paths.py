@@ -21,6 +21,11 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
+def backups_dir() -> Path:
+    """Automatic and on-demand backups of every logbook, one folder per logbook (store/backups.py)."""
+    return data_dir() / "backups"
+
+
 def default_logbook() -> Path:
     return data_dir() / "logbook.sqlite3"
 

@@ -44,6 +44,14 @@ def repo(db_path: Path) -> Iterator[Repository]:
     engine.dispose()
 
 
+@pytest.fixture
+def other(db_path: Path, repo: Repository) -> Iterator[Repository]:
+    """Someone else on the same file as ``repo``: another window's or another process's repository."""
+    engine = open_logbook(db_path)
+    yield Repository(engine)
+    engine.dispose()
+
+
 def make_draft(**fields: object) -> IncidentDraft:
     """A valid incident: a drone attack in Iraq on 2 November 2023, with one official source."""
     values: dict[str, object] = {

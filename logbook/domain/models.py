@@ -71,3 +71,18 @@ class IncidentTag(SQLModel, table=True):
     __tablename__ = "incident_tag"
     incident_id: int = Field(foreign_key="incident.id", ondelete="CASCADE", primary_key=True)
     tag: str = Field(primary_key=True, index=True)
+
+
+class IncidentHistory(SQLModel, table=True):
+    """One change to one incident (see domain.history). No foreign key: the history outlives a purge."""
+
+    __tablename__ = "incident_history"
+    id: int | None = Field(default=None, primary_key=True)
+    incident_id: int = Field(index=True)
+    changed_at: str
+    changed_by: str
+    action: str
+    version: int | None = None
+    changes: str | None = None  # JSON: [[field, old, new], ...]
+    import_id: int | None = None
+    reverted_to: int | None = None

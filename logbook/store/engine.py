@@ -3,8 +3,11 @@ migrations that bring an older schema up to date."""
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
 import sqlite3
+import weakref
 from contextlib import closing
 from pathlib import Path
 
@@ -12,16 +15,45 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.exc import DatabaseError
 
-from logbook.store.errors import DamagedLogbookError, LogbookError, NewerLogbookError, NotALogbookError
+from logbook.store.errors import (
+    BusyLogbookError,
+    DamagedLogbookError,
+    DiskFullError,
+    LogbookError,
+    NewerLogbookError,
+    NotALogbookError,
+    ReadOnlyLogbookError,
+)
+from logbook.store.filesystems import network_warning
 
 APPLICATION_ID = 0x494C4F47  # "ILOG" in the SQLite header, so `file` and we can recognise a logbook
-SCHEMA_VERSION = 3  # PRAGMA user_version after the newest migration; see migrations/versions
+SCHEMA_VERSION = 4  # PRAGMA user_version after the newest migration; see migrations/versions
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 # Execution option naming the index a query must read the incident table through, for the plans SQLite's
 # planner cannot know are better without statistics (see Repository.first_rows); other databases ignore it.
 INDEXED_BY = "logbook_indexed_by"
+# Execution option of a write transaction: it begins IMMEDIATE, taking the write lock (waiting up to the busy
+# timeout) before it reads, so a read-then-write transaction never fails half-way with SQLITE_BUSY_SNAPSHOT.
+WRITE = "logbook_write"
 _INCIDENT_TABLE = re.compile(r"\bFROM incident\b")
+ASKED_READ_ONLY = "opened read-only"
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenNotes:
+    """What the user should know about a logbook that did open (see notes())."""
+
+    read_only: str | None = None  # why it is open read-only ("the file is read-only"), None when writable
+    network: str | None = None  # the warning for a logbook on a network share
+    migration_backup: Path | None = None  # the copy kept before migrations updated an older logbook
+
+
+_NOTES: weakref.WeakKeyDictionary[Engine, OpenNotes] = weakref.WeakKeyDictionary()
+
+
+def notes(engine: Engine) -> OpenNotes:
+    return _NOTES.get(engine, OpenNotes())
 
 
 def is_url(target: str | Path) -> bool:
@@ -35,9 +67,11 @@ def describe(target: str | Path) -> str:
     return Path(target).name
 
 
-def open_logbook(target: str | Path) -> Engine:
+def open_logbook(target: str | Path, *, read_only: bool = False) -> Engine:
     """An engine on a ready logbook at ``target`` (a path or a SQLAlchemy URL), creating it if missing.
 
+    A logbook file that cannot be written (the file or its folder is read-only), or any with ``read_only``, is
+    opened without ever being written; notes(engine) says so, and why, and warns of a network share.
     Raises a LogbookError subclass with a plain message for anything that is not a usable logbook.
     """
     if is_url(target):
@@ -45,9 +79,20 @@ def open_logbook(target: str | Path) -> Engine:
     else:
         path = Path(target).expanduser()
         _check_header(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(f"sqlite:///{path}")
-        _configure_sqlite(engine, path)
+        reason = ASKED_READ_ONLY if read_only else _why_read_only(path)
+        if reason is None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise LogbookError(f"{path.name} cannot be created in {path.parent}: {error.strerror}.") from None
+            engine = create_engine(f"sqlite:///{path}")
+        else:
+            uri = read_only_uri(path)
+            engine = create_engine(
+                f"sqlite:///{path}", creator=lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
+            )
+        _configure_sqlite(engine, path, reason)
+        _NOTES[engine] = OpenNotes(read_only=reason, network=network_warning(path))
     try:
         _prepare_schema(engine, str(target))
     except LogbookError:
@@ -64,14 +109,57 @@ def _check_header(path: Path) -> None:
         return
     if path.is_dir():
         raise NotALogbookError(f"{path} is a folder, not a logbook file.")
-    with path.open("rb") as file:
-        header = file.read(len(SQLITE_MAGIC))
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise LogbookError(f"{path.name} cannot be read: {error.strerror}. Choose another file.") from None
     if header != SQLITE_MAGIC:
         kind = "an empty file" if not header else "not a SQLite database"
         raise NotALogbookError(f"{path.name} is {kind}, so it cannot be a logbook. Choose another file.")
 
 
-def _configure_sqlite(engine: Engine, path: Path) -> None:
+def _why_read_only(path: Path) -> str | None:
+    """Why SQLite could not write the logbook at ``path``, or None. Its folder counts: the write-ahead log and
+    its index are files beside it. (As root, permissions never stop a write, so only a read-only mount does.)"""
+    if not path.exists():
+        folder = next((parent for parent in path.parents if parent.exists()), path.parent)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise ReadOnlyLogbookError(
+                f"{path.name} cannot be created: the folder {folder} is read-only. Choose another folder."
+            )
+        return None
+    if not os.access(path, os.W_OK):
+        return "the file is read-only"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return "its folder is read-only"
+    return None
+
+
+def read_only_uri(path: Path) -> str:
+    """A SQLite URI that reads ``path`` and never writes it. ``mode=ro`` sees the write-ahead log but needs its
+    index file, which it creates in a writable folder or finds there; otherwise ``immutable``, which needs
+    nothing but ignores a write-ahead log, so it is refused when one holds changes not yet in the file."""
+    uri = path.resolve().as_uri()
+    try:
+        with closing(sqlite3.connect(f"{uri}?mode=ro", uri=True)) as connection:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return f"{uri}?mode=ro"
+    except sqlite3.OperationalError as error:
+        if "unable to open" not in str(error) and "readonly" not in str(error):
+            return f"{uri}?mode=ro"  # anything else is the file's own problem, reported when it is read
+    except sqlite3.DatabaseError:
+        return f"{uri}?mode=ro"
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise ReadOnlyLogbookError(
+            f"{path.name} has changes not yet written into it (in {wal.name}) and its folder is read-only, so it "
+            "cannot be read safely. Open it where its folder can be written, or copy both files elsewhere."
+        )
+    return f"{uri}?mode=ro&immutable=1"
+
+
+def _configure_sqlite(engine: Engine, path: Path, read_only: str | None = None) -> None:
     """Durability pragmas on every connection, and transactions that really begin (DDL included)."""
 
     @event.listens_for(engine, "connect")
@@ -79,7 +167,7 @@ def _configure_sqlite(engine: Engine, path: Path) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below, not the driver's guesswork
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        if not _is_foreign(cursor):  # WAL rewrites the file header: never on someone else's database
+        if not read_only and not _is_foreign(cursor):  # WAL rewrites the header: never on someone else's file
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -87,7 +175,7 @@ def _configure_sqlite(engine: Engine, path: Path) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.get_execution_options().get(WRITE) else "BEGIN")
 
     @event.listens_for(engine, "before_cursor_execute", retval=True)
     def _on_execute(_connection, _cursor, statement, parameters, context, _many):  # type: ignore[no-untyped-def]
@@ -103,6 +191,16 @@ def _configure_sqlite(engine: Engine, path: Path) -> None:
         error = context.original_exception
         if isinstance(error, sqlite3.DatabaseError) and _is_damage(str(error)):
             return DamagedLogbookError(f"{path.name} is damaged ({error}). Restore it from a backup.")
+        if isinstance(error, sqlite3.OperationalError) and "database or disk is full" in str(error):
+            return DiskFullError(
+                f"There is no room left on the disk that holds {path.name}, so the change was not saved. "
+                "Free some space, then save again."
+            )
+        if isinstance(error, sqlite3.OperationalError) and "readonly database" in str(error):
+            why = read_only or "it or its folder became read-only"
+            return ReadOnlyLogbookError(f"{path.name} cannot be written ({why}), so the change was not saved.")
+        if isinstance(error, sqlite3.OperationalError) and is_busy(error):
+            return busy_error(path.name)
         return None
 
 
@@ -112,6 +210,20 @@ def _is_foreign(cursor: sqlite3.Cursor) -> bool:
     if application_id == APPLICATION_ID:
         return False
     return bool(application_id) or cursor.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None
+
+
+def is_busy(error: sqlite3.Error) -> bool:
+    """SQLITE_BUSY (any extended code): "database is locked" once the busy timeout has run out."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return (code & 0xFF) == sqlite3.SQLITE_BUSY if code is not None else "database is locked" in str(error)
+
+
+def busy_error(name: str) -> BusyLogbookError:
+    seconds = f"{BUSY_TIMEOUT_MS / 1000:g}"
+    return BusyLogbookError(
+        f"{name} is busy: another window or program is writing to it and did not finish within {seconds} "
+        "seconds. Nothing was changed; try again in a moment."
+    )
 
 
 def _is_damage(text: str) -> bool:
@@ -135,8 +247,17 @@ def _prepare_schema(engine: Engine, target: str) -> None:
             f"reads up to {SCHEMA_VERSION}). Update the app to open it."
         )
     if user_version < SCHEMA_VERSION:
+        read_only = notes(engine).read_only
+        if read_only:
+            raise ReadOnlyLogbookError(
+                f"{name} was made by an older version of Incident Logbook and must be updated to open, but it "
+                f"cannot be written ({read_only}). Copy it to a folder you can write to, then open the copy."
+                if has_tables
+                else f"{name} is not a logbook yet and cannot be written ({read_only}). Choose another file."
+            )
         if user_version:
-            _back_up(Path(target).expanduser(), user_version)
+            kept = _back_up(Path(target).expanduser(), user_version)
+            _NOTES[engine] = dataclasses.replace(notes(engine), migration_backup=kept)
         _upgrade(engine)
 
 
@@ -144,11 +265,16 @@ def backup_path(path: Path, user_version: int) -> Path:
     return path.with_name(f"{path.name}.schema-{user_version}.bak")
 
 
-def _back_up(path: Path, user_version: int) -> None:
+def _back_up(path: Path, user_version: int) -> Path:
     """Copy a logbook beside itself before migrations change its schema, so a failed or unwanted upgrade
-    can be undone by hand (SQLite's backup API: a consistent copy, write-ahead log included)."""
-    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(backup_path(path, user_version))) as copy:
+    can be undone by hand (SQLite's backup API: a consistent copy, write-ahead log included). Written under a
+    temporary name and renamed once whole, so a crash never leaves half a copy under the backup's name."""
+    destination = backup_path(path, user_version)
+    partial = destination.with_name(destination.name + ".partial")
+    with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(partial)) as copy:
         source.backup(copy)
+    os.replace(partial, destination)
+    return destination
 
 
 def _upgrade(engine: Engine, revision: str = "head") -> None:

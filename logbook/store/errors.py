@@ -23,3 +23,15 @@ class ConflictError(LogbookError):
 
 class MissingIncidentError(LogbookError):
     pass
+
+
+class BusyLogbookError(LogbookError):
+    """Another connection held the logbook's write lock for longer than the busy timeout (SQLITE_BUSY)."""
+
+
+class ReadOnlyLogbookError(LogbookError):
+    """The logbook cannot be written: the file or its folder is read-only, or it was opened read-only."""
+
+
+class DiskFullError(LogbookError):
+    """A write was refused for lack of room; the transaction was rolled back, nothing was half written."""

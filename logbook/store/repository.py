@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import getpass
 import itertools
 import operator
 from array import array
-from collections.abc import Generator, Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from functools import cache
 from typing import Any
@@ -23,6 +24,7 @@ from sqlalchemy import (
     Connection,
     Date,
     Engine,
+    Integer,
     and_,
     bindparam,
     delete,
@@ -41,7 +43,20 @@ from sqlalchemy.sql.selectable import TextualSelect
 
 from logbook.domain.countries import country_rank
 from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
-from logbook.domain.models import ImportRun, Incident, IncidentTag, Source
+from logbook.domain.history import (
+    FieldChange,
+    HistoryAction,
+    HistoryEntry,
+    Texts,
+    changes_between,
+    decode_changes,
+    draft_texts,
+    encode_changes,
+    field_texts,
+    version_after,
+    with_texts,
+)
+from logbook.domain.models import ImportRun, Incident, IncidentHistory, IncidentTag, Source
 from logbook.domain.record import (
     INCIDENT_FIELDS,
     DuplicateKey,
@@ -52,13 +67,15 @@ from logbook.domain.record import (
     utc_now,
 )
 from logbook.domain.summary import Summary, Tallies, summarise
-from logbook.store.engine import INDEXED_BY
+from logbook.store.changes import ChangeProbe
+from logbook.store.engine import INDEXED_BY, WRITE
 from logbook.store.errors import ConflictError, MissingIncidentError
 
 incident_table = Incident.__table__  # type: ignore[attr-defined]
 source_table = Source.__table__  # type: ignore[attr-defined]
 tag_table = IncidentTag.__table__  # type: ignore[attr-defined]
 import_table = ImportRun.__table__  # type: ignore[attr-defined]
+history_table = IncidentHistory.__table__  # type: ignore[attr-defined]
 I = incident_table.c  # noqa: E741 - short alias for the many column references below
 
 # The columns the table view shows, in the order of the row tuples fetch_rows returns.
@@ -142,10 +159,57 @@ class ExportRecord:
     tags: list[str]
 
 
+# An incident as a change sees it: its version, whether it is in the trash, and its values as history text.
+_State = tuple[int, bool, Texts]
+
+
 class Repository:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, user: str | None = None) -> None:
+        """``user`` names who makes the changes in the history; by default the operating-system user for a
+        SQLite file, the database user on a server."""
         self.engine = engine
         self.has_fts = engine.dialect.name == "sqlite" and self._table_exists("incident_fts")
+        # a logbook at an older schema (open read-only, or being built by a migration test) has no history table
+        self.has_history = engine.dialect.name != "sqlite" or self._table_exists("incident_history")
+        self._user = user
+        self._made: dict[int, HistoryEntry] = {}  # see take_change
+        self._writer = engine.execution_options(**{WRITE: True})  # write transactions begin IMMEDIATE
+        self._probe: ChangeProbe | None = None
+
+    @property
+    def user(self) -> str:
+        if self._user is None:
+            self._user = _system_user() if self.engine.dialect.name == "sqlite" else self._database_user()
+        return self._user
+
+    def _database_user(self) -> str:
+        try:
+            with self.engine.connect() as connection:
+                return str(connection.execute(select(func.current_user())).scalar_one())
+        except Exception:  # a database without CURRENT_USER: the person at this computer, then
+            return _system_user()
+
+    def watch(self) -> ChangeProbe | None:
+        """A probe telling when another connection has committed (a window polls it to show others' changes);
+        writes from this thread then go through the probe's connection, so they are not reported. None on a
+        server database, which is not watched. A second call replaces (and closes) the first probe."""
+        if self._probe is not None:
+            self._probe.close()
+        self._probe = ChangeProbe(self.engine) if self.engine.dialect.name == "sqlite" else None
+        return self._probe
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction: BEGIN IMMEDIATE on SQLite, so it waits for the write lock up to the busy timeout
+        before it reads anything (a deferred one that read first fails at once when another connection wrote
+        meanwhile), and on the watching probe's connection in the probe's thread."""
+        probe = self._probe
+        if probe is not None and probe.connection is not None and probe.serves_this_thread():
+            with probe.connection.begin():
+                yield probe.connection
+        else:
+            with self._writer.begin() as connection:
+                yield connection
 
     def _table_exists(self, name: str) -> bool:
         with self.engine.connect() as connection:
@@ -155,46 +219,79 @@ class Repository:
 
     def add(self, draft: IncidentDraft) -> int:
         """Store a new incident; returns its id."""
-        with self.engine.begin() as connection:
-            return self._insert(connection, draft)
+        with self._write() as connection:
+            incident_id = self._insert(connection, draft)
+            created = changes_between({}, draft_texts(draft))
+            entry = self._record_one(connection, self._entry_row(incident_id, HistoryAction.CREATED, 1, created))
+        self._remember(incident_id, entry)
+        return incident_id
 
     def update(self, incident_id: int, draft: IncidentDraft) -> None:
         """Replace an incident's fields, sources and tags.
 
         ``draft.version`` must be the version that was read; if someone saved in between, ConflictError.
         """
-        with self.engine.begin() as connection:
-            self._update(connection, incident_id, draft, check_version=True)
+        entry = None
+        with self._write() as connection:
+            for row in self._update(connection, incident_id, draft, check_version=True):
+                entry = self._record_one(connection, row)
+        self._remember(incident_id, entry if entry is not None and entry.action is HistoryAction.EDITED else None)
+
+    def take_change(self, incident_id: int) -> HistoryEntry | None:
+        """The change the last add() or update() of this incident through this Repository made (None when that
+        changed nothing), once: the window's undo step for a save, never someone else's change."""
+        return self._made.pop(incident_id, None)
+
+    def _remember(self, incident_id: int, entry: HistoryEntry | None) -> None:
+        if entry is None:
+            self._made.pop(incident_id, None)
+        else:
+            self._made[incident_id] = entry
 
     def get(self, incident_id: int) -> IncidentDraft:
         with self.engine.connect() as connection:
-            row = connection.execute(select(incident_table).where(I.id == incident_id)).mappings().first()
-            if row is None:
-                raise MissingIncidentError(f"Incident {incident_id} is no longer in the logbook.")
-            draft = IncidentDraft(**{name: row[name] for name in INCIDENT_FIELDS}, version=row["version"])
-            draft.sources = self._sources(connection, [incident_id]).get(incident_id, [])
-            draft.tags = self._tags(connection, [incident_id]).get(incident_id, [])
+            return self._get(connection, incident_id)
+
+    def _get(self, connection: Connection, incident_id: int) -> IncidentDraft:
+        row = connection.execute(select(incident_table).where(I.id == incident_id)).mappings().first()
+        if row is None:
+            raise MissingIncidentError(f"Incident {incident_id} is no longer in the logbook.")
+        draft = IncidentDraft(**{name: row[name] for name in INCIDENT_FIELDS}, version=row["version"])
+        draft.sources = self._sources(connection, [incident_id]).get(incident_id, [])
+        draft.tags = self._tags(connection, [incident_id]).get(incident_id, [])
         return draft
 
-    def delete(self, ids: Sequence[int]) -> None:
-        """Move incidents to the trash; restore() brings them back."""
-        with self.engine.begin() as connection:
+    def delete(self, ids: Sequence[int]) -> int:
+        """Move incidents to the trash; restore() brings them back. Returns how many moved (not those already
+        in the trash, or gone)."""
+        with self._write() as connection:
+            return self._set_trashed(connection, [I.id.in_(chunk) for chunk in _chunks(ids)], trashed=True)
+
+    def restore(self, ids: Sequence[int]) -> int:
+        """Bring incidents back from the trash; returns how many came back."""
+        with self._write() as connection:
+            return self._set_trashed(connection, [I.id.in_(chunk) for chunk in _chunks(ids)], trashed=False)
+
+    def purge(self, ids: Sequence[int]) -> int:
+        """Remove trashed incidents for good (sources and tags go with them); the history keeps their last
+        values. Returns how many."""
+        purged = 0
+        with self._write() as connection:
             for chunk in _chunks(ids):
-                connection.execute(
-                    update(incident_table).where(I.id.in_(chunk), I.deleted_at.is_(None)).values(deleted_at=utc_now())
+                states = self._states(connection, chunk)
+                self._record(
+                    connection,
+                    [
+                        self._entry_row(incident_id, HistoryAction.PURGED, None, changes_between(texts, {}))
+                        for incident_id, (_version, trashed, texts) in states.items()
+                        if trashed
+                    ],
                 )
-
-    def restore(self, ids: Sequence[int]) -> None:
-        with self.engine.begin() as connection:
-            for chunk in _chunks(ids):
-                connection.execute(update(incident_table).where(I.id.in_(chunk)).values(deleted_at=None))
-
-    def purge(self, ids: Sequence[int]) -> None:
-        """Remove trashed incidents for good (sources and tags go with them)."""
-        with self.engine.begin() as connection:
-            for chunk in _chunks(ids):
-                connection.execute(delete(incident_table).where(I.id.in_(chunk), I.deleted_at.is_not(None)))
+                purged += connection.execute(
+                    delete(incident_table).where(I.id.in_(chunk), I.deleted_at.is_not(None))
+                ).rowcount
                 self._unindex(connection, chunk)
+        return purged
 
     def trash(self) -> list[TrashEntry]:
         query = (
@@ -354,7 +451,7 @@ class Repository:
         """Add new incidents (uids not yet stored) in one transaction, fast: DB-API executemany in batches
         with ids assigned here, and the text index filled by one SQL statement per batch. Returns how many."""
         added = 0
-        with self.engine.begin() as connection, _large_cache(connection), _indexes_built_after(connection):
+        with self._write() as connection, _large_cache(connection), _indexes_built_after(connection):
             next_id = _next_id(connection)
             for chunk in _batched(drafts, batch):
                 next_id = self._add_batch(connection, chunk, next_id)
@@ -370,7 +467,7 @@ class Repository:
         With ``log``, the same transaction records the import in the history (its counts as they stand once
         ``drafts`` is exhausted) and marks every incident it adds with the import's id."""
         added = updated = 0
-        with self.engine.begin() as connection, _large_cache(connection), ExitStack() as indexes:
+        with self._write() as connection, _large_cache(connection), ExitStack() as indexes:
             import_id = self._start_import(connection, log) if log is not None else None
             next_id = _next_id(connection)
             for number, chunk in enumerate(_batched(drafts, batch)):
@@ -388,8 +485,12 @@ class Repository:
                         if draft.uid:  # a later draft with the same uid updates this one, never a UNIQUE error
                             known[draft.uid] = next_id + len(new) - 1
                 next_id = self._add_batch(connection, new, next_id, import_id)
-                for draft in changed:  # after the batch is in: a change may be to an incident added by it
-                    self._update(connection, known[draft.uid], draft, check_version=False)
+                # after the batch is in: a change may be to an incident added by it
+                states = self._states(connection, sorted({known[draft.uid] for draft in changed}))
+                entries: list[dict[str, Any]] = []
+                for draft in changed:
+                    entries += self._update(connection, known[draft.uid], draft, False, states, import_id)
+                self._record(connection, entries)
                 added, updated = added + len(new), updated + len(changed)
             if log is not None:
                 log.added, log.updated = added, updated
@@ -432,21 +533,142 @@ class Repository:
     def remove_import(self, import_id: int) -> int:
         """Move the incidents an import added to the trash (restore() or restore_import() brings them back);
         the history keeps the import. Incidents it only updated keep their update. Returns how many moved."""
-        with self.engine.begin() as connection:
-            return connection.execute(
-                update(incident_table)
-                .where(I.import_id == import_id, I.deleted_at.is_(None))
-                .values(deleted_at=utc_now())
-            ).rowcount
+        with self._write() as connection:
+            return self._set_trashed(connection, [I.import_id == import_id], trashed=True, import_id=import_id)
 
     def restore_import(self, import_id: int) -> int:
         """Bring back from the trash the incidents an import added; returns how many."""
-        with self.engine.begin() as connection:
-            return connection.execute(
-                update(incident_table)
-                .where(I.import_id == import_id, I.deleted_at.is_not(None))
-                .values(deleted_at=None)
+        with self._write() as connection:
+            return self._set_trashed(connection, [I.import_id == import_id], trashed=False, import_id=import_id)
+
+    # ---- change history ---------------------------------------------------------------------------------
+
+    def history(self, incident_id: int) -> list[HistoryEntry]:
+        """Every recorded change to an incident, oldest first (kept after it is deleted for good)."""
+        with self.engine.connect() as connection:
+            return self._history(connection, incident_id)
+
+    def last_change(self, incident_id: int) -> HistoryEntry | None:
+        """The incident's latest recorded change."""
+        with self.engine.connect() as connection:
+            entries = self._history(connection, incident_id, latest=True)
+        return entries[0] if entries else None
+
+    def restore_version(self, incident_id: int, entry: HistoryEntry) -> HistoryEntry | None:
+        """Bring back the values the incident had right after ``entry`` (one of its history()), recorded as a
+        change of its own; returns that change, or None when the incident has those values now."""
+        with self._write() as connection:
+            states = self._states(connection, [incident_id])
+            if incident_id not in states:
+                raise MissingIncidentError(f"Incident {incident_id} is no longer in the logbook.")
+            later = [each for each in self._history(connection, incident_id) if each.id > entry.id]
+            target = version_after(states[incident_id][2], later)
+            return self._set_fields(
+                connection, incident_id, target, states, HistoryAction.REVERTED, reverted_to=entry.version
+            )
+
+    def set_fields(
+        self, incident_id: int, texts: Mapping[str, str | None], expected: Mapping[str, str | None] | None = None
+    ) -> HistoryEntry | None:
+        """Set some fields of an incident to values in the history's text form (an edit's old values to undo
+        it, its new ones to redo it), recorded as an edit. With ``expected``, the values those fields must have
+        now: ConflictError when one has another (someone changed it since). Returns the change, None when none."""
+        with self._write() as connection:
+            states = self._states(connection, [incident_id])
+            return self._set_fields(connection, incident_id, texts, states, HistoryAction.EDITED, expected=expected)
+
+    def _set_fields(
+        self, connection: Connection, incident_id: int, texts: Mapping[str, str | None], states: dict[int, _State],
+        action: HistoryAction, expected: Mapping[str, str | None] | None = None, reverted_to: int | None = None,
+    ) -> HistoryEntry | None:  # fmt: skip
+        if incident_id not in states:
+            raise MissingIncidentError(f"Incident {incident_id} is no longer in the logbook.")
+        _version, _trashed, current = states[incident_id]
+        changed = [name for name, text in (expected or {}).items() if current.get(name) != text]
+        if changed:
+            raise ConflictError(
+                f"Incident {incident_id} was changed elsewhere since (its {', '.join(changed)} now differ)."
+            )
+        draft = with_texts(self._get(connection, incident_id), texts)
+        if draft_texts(draft) == current:
+            return None
+        rows = self._update(connection, incident_id, draft, True, states, None, False, action, reverted_to)
+        return self._record_one(connection, rows[0])
+
+    def _history(self, connection: Connection, incident_id: int, latest: bool = False) -> list[HistoryEntry]:
+        if not self.has_history:
+            return []
+        h = history_table.c
+        query = (
+            select(history_table, import_table.c.file_name)
+            .outerjoin(import_table, import_table.c.id == h.import_id)
+            .where(h.incident_id == incident_id)
+        )
+        query = query.order_by(h.id.desc()).limit(1) if latest else query.order_by(h.id)
+        return [_history_entry(row) for row in connection.execute(query).mappings()]
+
+    def _entry_row(
+        self, incident_id: int, action: HistoryAction, version: int | None, changes: Sequence[FieldChange] = (),
+        import_id: int | None = None, reverted_to: int | None = None,
+    ) -> dict[str, Any]:  # fmt: skip
+        return {
+            "incident_id": incident_id, "changed_at": utc_now(), "changed_by": self.user, "action": action.value,
+            "version": version, "changes": encode_changes(changes), "import_id": import_id, "reverted_to": reverted_to,
+        }  # fmt: skip
+
+    def _record(self, connection: Connection, rows: Sequence[dict[str, Any]]) -> None:
+        if rows and self.has_history:
+            connection.execute(insert(history_table), list(rows))
+
+    def _record_one(self, connection: Connection, row: dict[str, Any]) -> HistoryEntry | None:
+        if not self.has_history:
+            return None
+        primary_key = connection.execute(insert(history_table).values(row)).inserted_primary_key
+        assert primary_key is not None  # a single-row insert always reports its key
+        return _history_entry({**row, "id": int(primary_key[0]), "file_name": None})
+
+    def _record_each(
+        self, connection: Connection, where: Sequence[ColumnElement[bool]], action: HistoryAction, now: str,
+        import_id: int | None = None,
+    ) -> None:  # fmt: skip
+        """One history row (no field changes) for each incident ``where`` picks, in one INSERT … SELECT: a bulk
+        change records its history without a row of Python per incident."""
+        if not self.has_history:
+            return
+        rows = select(
+            I.id, I.version, literal(now), literal(self.user), literal(action.value), literal(import_id, Integer)
+        ).where(*where)
+        h = history_table.c
+        columns = [h.incident_id, h.version, h.changed_at, h.changed_by, h.action, h.import_id]
+        connection.execute(insert(history_table).from_select(columns, rows))
+
+    def _set_trashed(
+        self, connection: Connection, wheres: Sequence[ColumnElement[bool]], trashed: bool, import_id: int | None = None
+    ) -> int:
+        """Move the incidents each of ``wheres`` picks to the trash (or back), each move recorded; how many."""
+        action = HistoryAction.DELETED if trashed else HistoryAction.RESTORED
+        in_place = I.deleted_at.is_(None) if trashed else I.deleted_at.is_not(None)
+        now, moved = utc_now(), 0
+        for where in wheres:
+            self._record_each(connection, [where, in_place], action, now, import_id)
+            moved += connection.execute(
+                update(incident_table).where(where, in_place).values(deleted_at=now if trashed else None)
             ).rowcount
+        return moved
+
+    def _states(self, connection: Connection, ids: Sequence[int]) -> dict[int, _State]:
+        """Each stored incident's version, whether it is in the trash, and its values as history text."""
+        states: dict[int, _State] = {}
+        for chunk in _chunks(ids):
+            rows = connection.execute(select(incident_table).where(I.id.in_(chunk))).mappings().all()
+            if not rows:
+                continue
+            sources, tags = self._sources(connection, chunk), self._tags(connection, chunk)
+            for row in rows:
+                incident_id = row["id"]
+                texts = field_texts(row, sources.get(incident_id, []), tags.get(incident_id, []))
+                states[incident_id] = (row["version"], row["deleted_at"] is not None, texts)
+        return states
 
     # ---- internals --------------------------------------------------------------------------------------
 
@@ -474,6 +696,7 @@ class Repository:
             connection.exec_driver_sql(_BULK_TAG_SQL, tags)
         if self.has_fts:
             connection.exec_driver_sql(_BULK_FTS_SQL, (first_id, next_id - 1))
+        self._record_each(connection, [I.id.between(first_id, next_id - 1)], HistoryAction.CREATED, now, import_id)
         return next_id
 
     @staticmethod
@@ -502,11 +725,21 @@ class Repository:
         self._write_children(connection, incident_id, draft)
         return int(incident_id)
 
-    def _update(self, connection: Connection, incident_id: int, draft: IncidentDraft, check_version: bool) -> None:
+    def _update(
+        self, connection: Connection, incident_id: int, draft: IncidentDraft, check_version: bool,
+        states: dict[int, _State] | None = None, import_id: int | None = None, restore: bool = True,
+        action: HistoryAction = HistoryAction.EDITED, reverted_to: int | None = None,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """Write ``draft`` over the incident (and, with ``restore``, bring it back from the trash); returns the
+        history rows of the change for the caller to record. ``states`` holds the incident's state before (read
+        here when not given) and is brought up to date, for a later update of the same incident."""
+        if states is None:
+            states = self._states(connection, [incident_id])
         values = {name: getattr(draft, name) for name in INCIDENT_FIELDS if name not in ("uid", "created_at")}
         values["updated_at"] = draft.updated_at if not check_version and draft.updated_at else utc_now()
         values["version"] = I.version + 1
-        values["deleted_at"] = None
+        if restore:
+            values["deleted_at"] = None
         statement = update(incident_table).where(I.id == incident_id)
         if check_version:
             statement = statement.where(I.version == draft.version)
@@ -521,6 +754,16 @@ class Repository:
         connection.execute(delete(source_table).where(source_table.c.incident_id == incident_id))
         connection.execute(delete(tag_table).where(tag_table.c.incident_id == incident_id))
         self._write_children(connection, incident_id, draft)
+        version, trashed, old = states[incident_id]
+        new = draft_texts(draft)
+        states[incident_id] = (version + 1, trashed and not restore, new)
+        rows = []
+        if trashed and restore:
+            rows.append(self._entry_row(incident_id, HistoryAction.RESTORED, version, import_id=import_id))
+        changes = changes_between(old, new)
+        if changes:
+            rows.append(self._entry_row(incident_id, action, version + 1, changes, import_id, reverted_to))
+        return rows
 
     def _write_children(self, connection: Connection, incident_id: int, draft: IncidentDraft) -> None:
         if draft.sources:
@@ -665,6 +908,28 @@ class Repository:
             )
             conditions.append(or_(*columns, in_sources))
         return and_(literal(True), *conditions)
+
+
+def _system_user() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no name in the environment and none for this user id
+        return "unknown"
+
+
+def _history_entry(row: Mapping[Any, Any]) -> HistoryEntry:
+    return HistoryEntry(
+        id=row["id"],
+        incident_id=row["incident_id"],
+        changed_at=row["changed_at"],
+        changed_by=row["changed_by"],
+        action=HistoryAction(row["action"]),
+        version=row["version"],
+        changes=decode_changes(row["changes"]),
+        import_id=row["import_id"],
+        import_file=row["file_name"],
+        reverted_to=row["reverted_to"],
+    )
 
 
 def _reaching(date_from: dt.date, date_to: dt.date | None) -> CompoundSelect[Any]:

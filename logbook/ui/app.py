@@ -16,6 +16,7 @@ from logbook.store.engine import open_logbook
 from logbook.store.errors import LogbookError
 from logbook.store.repository import Repository
 from logbook.ui.dialogs import Ask, Tell
+from logbook.ui.durability import restore_at_start
 from logbook.ui.main_window import MainWindow
 
 
@@ -32,7 +33,11 @@ def open_first_logbook(target: str | Path) -> tuple[Repository, str | Path] | No
         try:
             return Repository(open_logbook(target)), target
         except LogbookError as error:
-            Tell.error(None, QApplication.translate("App", "Cannot open logbook"), str(error))
+            restored = restore_at_start(target, error)  # a damaged logbook: its newest backup is offered
+            if restored:
+                continue
+            if restored is None:
+                Tell.error(None, QApplication.translate("App", "Cannot open logbook"), str(error))
         chosen = Ask.open_logbook(None, paths.data_dir())
         if chosen is None:
             return None

@@ -84,6 +84,25 @@ class Ask:
         answer = QMessageBox.question(parent, _tr("Remove an import"), text)
         return answer == QMessageBox.StandardButton.Yes
 
+    @classmethod
+    def confirm_empty_trash(cls, parent: QWidget, count: int) -> bool:
+        text = _tr("Empty the trash? The %n incident(s) in it will be gone for good. This cannot be undone.", count)
+        answer = QMessageBox.warning(
+            parent,
+            _tr("Empty trash"),
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    @classmethod
+    def confirm_restore_version(cls, parent: QWidget, version: int, when: str) -> bool:
+        text = _tr("Restore the values this incident had after the change of {0} (version {1})? The current values "
+                   "stay in its history, and Edit › Undo takes the restore back.").format(when, version)  # fmt: skip
+        answer = QMessageBox.question(parent, _tr("Restore an earlier version"), text)
+        return answer == QMessageBox.StandardButton.Yes
+
 
 def export_target(name: str, picked: str, chosen: ExportFormat) -> tuple[Path, ExportFormat]:
     """The file and the format of a save dialog's answer: the name's extension when it is a known one, else the

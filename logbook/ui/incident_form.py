@@ -49,10 +49,12 @@ from logbook.domain.enums import (
 )
 from logbook.domain.record import IncidentDraft
 from logbook.domain.validation import FieldProblem, validate
-from logbook.store.errors import LogbookError
+from logbook.store.errors import ConflictError, LogbookError
 from logbook.store.repository import Repository
 from logbook.ui.casualty_input import CasualtyInput
 from logbook.ui.completions import Completions
+from logbook.ui.conflict_dialog import ConflictDialog
+from logbook.ui.history_view import HistoryDialog
 from logbook.ui.sources_editor import SourcesEditor
 
 # Room left on the screen for the window frame and a desktop panel.
@@ -164,6 +166,7 @@ class IncidentForm(QDialog):
     """
 
     incident_saved = Signal(int)
+    version_restored = Signal(object)  # the HistoryEntry of an earlier version restored from the form's history
 
     def __init__(
         self,
@@ -178,6 +181,8 @@ class IncidentForm(QDialog):
         self._repository = repository
         self._incident_id = incident_id
         self._version: int | None = None
+        self._opened_draft: IncidentDraft | None = None  # as last shown from the logbook: what a conflict compares to
+        self.saved_over_conflict = False  # the last save merged with someone else's (the window reads it again)
         self._chain: list[QWidget] = []  # the inputs and buttons in tab order
         self._slots: dict[str, tuple[QWidget, QLabel]] = {}  # problem field -> (widget to focus, its error label)
         if completions is None:
@@ -206,17 +211,48 @@ class IncidentForm(QDialog):
         self._show_problems(problems)
         if problems:
             return False
+        self.saved_over_conflict = False
         try:
             if self._incident_id is None:
                 self._incident_id = self._repository.add(draft)
             else:
                 self._repository.update(self._incident_id, draft)
+        except ConflictError:
+            merged = self._save_over_conflict(draft)
+            if merged is None:
+                return False
+            draft = merged
         except LogbookError as error:
             FormMessages.warn(self, self.tr("Incident not saved"), str(error))
             return False
         self._completions.remember(draft)
         self.incident_saved.emit(self._incident_id)
         return True
+
+    def _save_over_conflict(self, yours: IncidentDraft) -> IncidentDraft | None:
+        """Someone saved this incident since the form showed it: show both versions field by field and save the
+        user's choice over theirs (again if yet another save came meanwhile). The stored result, now shown in
+        the form; None when the user cancels or it cannot be saved (the input stays as it is)."""
+        assert self._incident_id is not None
+        opened = self._opened_draft
+        while True:
+            try:
+                theirs = self._repository.get(self._incident_id)
+                merged = ConflictDialog.ask(self, theirs, yours, opened)
+                if merged is None:
+                    return None
+                if merged != theirs:  # "keep theirs" leaves their version as it is
+                    self._repository.update(self._incident_id, merged)
+                stored = self._repository.get(self._incident_id)
+            except ConflictError:
+                opened, yours = theirs, merged or yours
+                continue
+            except LogbookError as error:
+                FormMessages.warn(self, self.tr("Incident not saved"), str(error))
+                return None
+            self._show_draft(stored)
+            self.saved_over_conflict = True
+            return stored
 
     def reject(self) -> None:
         """Cancel, Esc and closing the window all come here: ask before edits are lost."""
@@ -328,7 +364,12 @@ class IncidentForm(QDialog):
         self._save_and_new_button = self._button(self.tr("Save and new"), "saveAndNewButton")
         self._save_and_new_button.setToolTip(self.tr("Save, then start the next incident from the same report"))
         self._cancel_button = self._button(self.tr("Cancel"), "cancelButton")
+        self._history_button = self._button(self.tr("History…"), "historyButton")
+        self._history_button.setToolTip(self.tr("Every change to this incident: when, by whom, each field's old and "
+                                                "new value; restore an earlier version"))  # fmt: skip
+        self._history_button.clicked.connect(self.show_history)
         buttons = QHBoxLayout()
+        buttons.addWidget(self._history_button)
         buttons.addStretch(1)
         for button in (self._save_button, self._save_and_new_button, self._cancel_button):
             buttons.addWidget(button)
@@ -467,6 +508,7 @@ class IncidentForm(QDialog):
 
     def _show_draft(self, draft: IncidentDraft) -> None:
         self._version = draft.version
+        self._opened_draft = draft
         self._date_start.set_date(draft.date_start)
         self._date_end.set_date(draft.date_end)
         self._country.setCurrentIndex(self._country.findData(draft.country) if draft.country else -1)
@@ -506,6 +548,7 @@ class IncidentForm(QDialog):
         else:
             name = draft.title or (draft.date_start.isoformat() if draft.date_start else "")
             self.setWindowTitle(self.tr("Edit incident — {name}").format(name=name))
+        self._history_button.setEnabled(self._incident_id is not None)
         self._baseline = self._state()
 
     def _read(self) -> tuple[IncidentDraft, list[FieldProblem]]:
@@ -627,6 +670,27 @@ class IncidentForm(QDialog):
         return tuple(values)
 
     # ---- buttons ----------------------------------------------------------------------------------------
+
+    def show_history(self) -> HistoryDialog | None:
+        """The incident's history, from which an earlier version can be restored into the logbook (and the form):
+        unsaved edits are only thrown away once the user agrees."""
+        if self._incident_id is None:
+            return None
+        dialog = HistoryDialog(
+            self._repository,
+            self._incident_id,
+            self,
+            before_restore=lambda: not self.has_unsaved_edits() or ConfirmDiscard.ask(self),
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restored.connect(self._version_restored)
+        dialog.open()
+        return dialog
+
+    def _version_restored(self, entry: object) -> None:
+        if self._incident_id is not None:
+            self._show_draft(self._repository.get(self._incident_id))
+            self.version_restored.emit(entry)
 
     def _save_and_close(self) -> None:
         if self.save():

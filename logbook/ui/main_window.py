@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -24,17 +24,21 @@ from PySide6.QtWidgets import (
 
 from logbook import paths
 from logbook.domain.filters import IncidentFilter, SortOrder
+from logbook.domain.history import HistoryEntry
 from logbook.domain.summary import Tallies, adjusted, summarise
 from logbook.services.formats import ExportCancelled, ExportFormat, export
 from logbook.store.engine import describe, open_logbook
 from logbook.store.errors import LogbookError
 from logbook.store.repository import ROW_COLUMNS, Repository
+from logbook.ui.change_watcher import ChangeWatcher
 from logbook.ui.completions import Completions
 from logbook.ui.dialogs import Ask, Tell
+from logbook.ui.durability import Durability
 from logbook.ui.filter_bar import FilterBar
 from logbook.ui.incident_table_model import COL_DATE, COL_TITLE, COLUMN_SORT_KEYS, IncidentTableModel
 from logbook.ui.summary_panel import SummaryPanel
 from logbook.ui.trash_dialog import TrashDialog
+from logbook.ui.undo_commands import CreateCommand, EditCommand, ImportCommand, TrashCommand
 from logbook.ui.workers import Workers
 
 RECENT_LIMIT = 8
@@ -75,6 +79,7 @@ class MainWindow(QMainWindow):
         self._saved_before: dict[int, tuple[Any, ...] | None] = {}  # saved incidents being placed -> row before
         self.completions = Completions(self)
         self._forms: list[QWidget] = []
+        self.undo_stack = QUndoStack(self)  # create, edit, delete, restore and import (see undo_commands)
 
         self.model = IncidentTableModel(repository, self.workers, self)
         self.filter_bar = FilterBar(self)
@@ -96,6 +101,7 @@ class MainWindow(QMainWindow):
         self.count_label.setObjectName("incidentCount")
         self.statusBar().addPermanentWidget(self.count_label)
 
+        self.durability = Durability(self)  # backups, read-only and damaged logbooks, network shares
         self._make_actions()
         self.filter_bar.filter_changed.connect(self._filter_changed)
         self.model.first_page_shown.connect(self._update_count)
@@ -104,6 +110,8 @@ class MainWindow(QMainWindow):
         self.model.load_failed.connect(self._show_error)
         self.model.modelReset.connect(self._update_actions)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.change_watcher = ChangeWatcher(self)
+        self.change_watcher.changed.connect(self._changed_elsewhere)
 
         self._restore_layout()
         self._logbook_opened()
@@ -180,6 +188,18 @@ class MainWindow(QMainWindow):
             lambda checked: settings().setValue("export/neutralise_formulas", checked)
         )
         quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.open_read_only_action = self._action(
+            self.tr("Open read-only…"), self.open_read_only, None, None,
+            self.tr("Open a logbook to read, search and export it, never changing the file"),
+        )  # fmt: skip
+        self.back_up_action = self._action(
+            self.tr("Back up now…"), self.back_up_now, None, None,
+            self.tr("Copy the logbook into its backups folder now (a copy is also taken every day it is opened)"),
+        )  # fmt: skip
+        self.restore_action = self._action(
+            self.tr("Restore from backup…"), self.show_backups, None, None,
+            self.tr("The backups of this logbook; replace it with one (a copy of it as it is is kept first)"),
+        )  # fmt: skip
 
         self.new_action = self._action(
             self.tr("New incident"), self.new_incident, QKeySequence.StandardKey.New, pixmap.SP_FileDialogNewFolder
@@ -192,12 +212,28 @@ class MainWindow(QMainWindow):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.addAction(self.delete_action)
         self.trash_action = self._action(self.tr("Trash…"), self.show_trash)
+        self.history_action = self._action(
+            self.tr("History…"), self.show_history, "Ctrl+H", None,
+            self.tr("Every change to the selected incident; restore an earlier version"),
+        )  # fmt: skip
+        self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        for action, name, key, icon in (
+            (self.undo_action, "undo", QKeySequence.StandardKey.Undo, pixmap.SP_ArrowBack),
+            (self.redo_action, "redo", QKeySequence.StandardKey.Redo, pixmap.SP_ArrowForward),
+        ):
+            action.setObjectName(name)
+            action.setIcon(self.style().standardIcon(icon))
+            keys = QKeySequence.keyBindings(key)
+            if name == "redo":  # Ctrl+Shift+Z shown and first everywhere; the desktop's own (Ctrl+Y) works too
+                keys = [QKeySequence("Ctrl+Shift+Z"), *(each for each in keys if each != QKeySequence("Ctrl+Shift+Z"))]
+            action.setShortcuts(keys)
         find_action = self._action(self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find)
         clear_action = self._action(self.tr("Clear filters"), self.filter_bar.clear, "Ctrl+Shift+L")
 
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
-        file_menu.addActions([self.new_logbook_action, self.open_logbook_action])
+        file_menu.addActions([self.new_logbook_action, self.open_logbook_action, self.open_read_only_action])
         self.recent_menu = file_menu.addMenu(self.tr("Open recent"))
         self.recent_menu.setObjectName("recentMenu")
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
@@ -206,11 +242,16 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.export_action, self.neutralise_action])
         file_menu.addSeparator()
+        file_menu.addActions([self.back_up_action, self.restore_action])
+        file_menu.addSeparator()
         file_menu.addAction(quit_action)
         edit_menu = menus.addMenu(self.tr("&Edit"))
+        edit_menu.setObjectName("editMenu")
+        edit_menu.addActions([self.undo_action, self.redo_action])
+        edit_menu.addSeparator()
         edit_menu.addActions([self.new_action, self.edit_action, self.delete_action])
         edit_menu.addSeparator()
-        edit_menu.addAction(self.trash_action)
+        edit_menu.addActions([self.history_action, self.trash_action])
         view_menu = menus.addMenu(self.tr("&View"))
         view_menu.addActions([find_action, clear_action])
 
@@ -240,12 +281,25 @@ class MainWindow(QMainWindow):
             return
         self.switch_to(path)
 
-    def switch_to(self, target: str | Path) -> bool:
-        """Open another logbook in this window; on failure say why and keep the current one."""
+    def open_read_only(self) -> None:
+        path = Ask.open_logbook(self, self._folder())
+        if path is not None:
+            self.switch_to(path, read_only=True)
+
+    def back_up_now(self) -> QProgressDialog | None:
+        return self.durability.back_up_now()
+
+    def show_backups(self) -> QWidget | None:
+        return self.durability.show_backups()
+
+    def switch_to(self, target: str | Path, read_only: bool = False) -> bool:
+        """Open another logbook in this window; on failure say why (or, for a damaged one, offer its newest
+        backup) and keep the current one."""
         try:
-            engine = open_logbook(target)
+            engine = open_logbook(target, read_only=read_only)
         except LogbookError as error:
-            Tell.error(self, self.tr("Cannot open logbook"), str(error))
+            if not self.durability.offer_restore(error, target):
+                Tell.error(self, self.tr("Cannot open logbook"), str(error))
             return False
         self.workers.wait()
         old_engine = self.repository.engine
@@ -253,6 +307,8 @@ class MainWindow(QMainWindow):
         self.target = target
         self.model.set_repository(self.repository)
         self._recent_tallies.clear()
+        self.undo_stack.clear()  # its steps are the old logbook's
+        self.change_watcher.stop()  # its connection is the old engine's
         old_engine.dispose()
         self._logbook_opened()
         return True
@@ -260,6 +316,7 @@ class MainWindow(QMainWindow):
     def _logbook_opened(self) -> None:
         self.setWindowTitle(self.tr("{0} — Incident Logbook").format(describe(self.target)))
         self._remember_recent(self.target)
+        self.durability.logbook_opened()
         header = self.table.horizontalHeader()
         order = SortOrder(
             COLUMN_SORT_KEYS[header.sortIndicatorSection()],
@@ -267,6 +324,7 @@ class MainWindow(QMainWindow):
         )
         self.model.set_query(self.filter_bar.current_filter(), order)
         self.refresh_summary()
+        self.change_watcher.watch(self.repository)
 
     def _folder(self) -> Path:
         return Path(self.target).parent if not str(self.target).count("://") else paths.data_dir()
@@ -302,6 +360,12 @@ class MainWindow(QMainWindow):
         self.model.reload()
         self._recent_tallies.clear()
         self.refresh_summary()
+
+    def _changed_elsewhere(self) -> None:
+        """Another window or program saved to this logbook: show it, keeping the selection (a reload keeps the
+        scroll position)."""
+        self.completions.repository = None  # their new names to complete from, once a form opens
+        self.refresh()
 
     def refresh_summary(self) -> None:
         self._summary_generation += 1
@@ -385,18 +449,62 @@ class MainWindow(QMainWindow):
             self.refresh()
             return
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.durability.protect_form(form)
+        rows = {incident_id: before}  # the edited incident's row as the table counts it (see _version_restored)
         form.incident_saved.connect(
-            lambda saved_id: self._incident_saved(saved_id, before if saved_id == incident_id else None)
+            lambda saved_id: self._incident_saved(
+                saved_id, rows.get(saved_id) if saved_id == incident_id else None, stale=form.saved_over_conflict
+            )
         )
+        form.incident_saved.connect(lambda saved_id: self._push_save(saved_id, created=saved_id != incident_id))
+        form.version_restored.connect(lambda entry: self._version_restored(entry, rows))
         form.destroyed.connect(lambda: self._forms.remove(form) if form in self._forms else None)
         self._forms.append(form)
         form.open()
 
-    def _incident_saved(self, incident_id: int, before: tuple[Any, ...] | None) -> None:
+    def _push_save(self, incident_id: int, created: bool) -> None:
+        """A form's save as an undo step: a new incident, or the change this save made (none when it changed
+        nothing, or kept someone else's version over a conflict)."""
+        change = self.repository.take_change(incident_id)
+        if created:
+            self.undo_stack.push(CreateCommand(self, incident_id, self._title_of(incident_id)))
+        elif change is not None:
+            self.undo_stack.push(EditCommand(self, change, self._title_of(incident_id)))
+
+    def _version_restored(
+        self, entry: HistoryEntry, rows: dict[int | None, tuple[Any, ...] | None] | None = None
+    ) -> None:
+        """An earlier version restored from a history view: an undo step, and the table and summary read again.
+        ``rows`` is an open form's record of the incident's row, which a later save of that form starts from."""
+        title = self._title_of(entry.incident_id)
+        self.undo_stack.push(EditCommand(self, entry, title, self.tr("Restore an earlier version of {0}")))
+        if rows is not None:
+            rows[entry.incident_id] = self.repository.fetch_rows([entry.incident_id]).get(entry.incident_id)
+        self.refresh(select_id=entry.incident_id)
+
+    def _title_of(self, incident_id: int) -> str | None:
+        row = self.repository.fetch_rows([incident_id]).get(incident_id)
+        return None if row is None else row[ROW_COLUMNS.index("title")]
+
+    def show_history(self) -> QWidget | None:
+        """The selected incident's history (Edit › History…), where an earlier version can be restored."""
+        from logbook.ui.history_view import HistoryDialog
+
+        incident_id = self.current_id()
+        if incident_id is None:
+            return None
+        dialog = HistoryDialog(self.repository, incident_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restored.connect(self._version_restored)
+        dialog.open()
+        return dialog
+
+    def _incident_saved(self, incident_id: int, before: tuple[Any, ...] | None, stale: bool = False) -> None:
         """Show a saved incident at once: placed into the table's snapshot and its figures moved in the summary,
         instead of reading a million incidents again (refresh() does that while either is still loading).
-        ``before`` is its row as the form opened it, None for a new one."""
-        if not self.model.complete or self._tallies is None:
+        ``before`` is its row as the form opened it, None for a new one; ``stale`` when someone else saved it
+        meanwhile (the summary may count their row or that one: read it again)."""
+        if stale or not self.model.complete or self._tallies is None:
             self.refresh(select_id=incident_id)
             return
         self._saved_before[incident_id] = before
@@ -428,6 +536,7 @@ class MainWindow(QMainWindow):
         except LogbookError as error:
             self._show_error(error)
             return
+        self.undo_stack.push(TrashCommand(self, ids, to_trash=True))
         # keep the user's place: select the row after the deleted ones, or the one before them at the end
         after, before = rows[-1] + 1, rows[0] - 1
         next_id = (
@@ -440,17 +549,21 @@ class MainWindow(QMainWindow):
         )
         self.refresh(select_id=next_id)
 
-    def show_trash(self) -> None:
+    def show_trash(self) -> TrashDialog:
         dialog = TrashDialog(self.repository, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.refresh)
+        dialog.restored.connect(lambda ids: self.undo_stack.push(TrashCommand(self, ids, to_trash=False)))
         dialog.open()
+        return dialog
 
     def _update_actions(self) -> None:
         has_selection = self.table.selectionModel().hasSelection()
         self.edit_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection)
+        self.history_action.setEnabled(has_selection)
         self.export_action.setEnabled(self.model.rowCount() > 0)
+        self.durability.enforce_read_only()
 
     # ---- import -----------------------------------------------------------------------------------------
 
@@ -468,12 +581,17 @@ class MainWindow(QMainWindow):
         """Run an ImportRequest in a worker with progress and Cancel; the status bar tells how it went."""
         from logbook.ui.import_wizard import start_mapped_import
 
-        return start_mapped_import(self, self.workers, self.repository, request, self._import_done)
+        return start_mapped_import(
+            self, self.workers, self.repository, request,
+            lambda report, message: self._import_done(report, message, request.path.name),
+        )  # fmt: skip
 
-    def _import_done(self, report: Any, message: str) -> None:
+    def _import_done(self, report: Any, message: str, file_name: str = "") -> None:
         self.statusBar().showMessage(message)
         if report is not None:
             self.completions.repository = None  # new names to complete from: read again when a form opens
+            if report.import_id is not None and report.added:  # undo: its added incidents to the trash
+                self.undo_stack.push(ImportCommand(self, report.import_id, file_name))
             self.refresh()
         self.import_finished.emit(report)
 
@@ -546,6 +664,8 @@ class MainWindow(QMainWindow):
     # ---- errors, layout, closing ------------------------------------------------------------------------
 
     def _show_error(self, error: Exception) -> None:
+        if self.durability.offer_restore(error):  # a damaged logbook: its newest backup is offered instead
+            return
         text = str(error) if isinstance(error, LogbookError | OSError) else f"{type(error).__name__}: {error}"
         Tell.error(self, self.tr("Incident Logbook"), text)
 
@@ -566,10 +686,12 @@ class MainWindow(QMainWindow):
         store.setValue("window/geometry", self.saveGeometry())
         store.setValue("window/splitter", self.splitter.saveState())
         store.setValue("window/header", self.table.horizontalHeader().saveState())
+        self.change_watcher.stop()
         self.workers.wait()
         super().closeEvent(event)
 
     def dispose(self) -> None:
         """Release the logbook file (after the window closed)."""
+        self.change_watcher.stop()
         self.workers.wait()
         self.repository.engine.dispose()

@@ -63,6 +63,7 @@ class TrashModel(QAbstractTableModel):
 
 class TrashDialog(QDialog):
     changed = Signal()  # incidents were restored or purged
+    restored = Signal(list)  # the ids of incidents just restored (the window can undo it)
 
     def __init__(self, repository: Repository, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,11 +84,17 @@ class TrashDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(TrashModel.COL_TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(
+            TrashModel.COL_DELETED, QHeaderView.ResizeMode.ResizeToContents
+        )  # the time of deletion on one line
         layout.addWidget(self.table)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.restore_button = self._button(buttons, self.tr("Restore"), "restoreButton", self.restore_selected)
         self.purge_button = self._button(buttons, self.tr("Delete for good"), "purgeButton", self.purge_selected)
+        self.empty_button = self._button(buttons, self.tr("Empty trash"), "emptyTrashButton", self.empty_trash)
+        self.empty_button.setToolTip(self.tr("Delete every incident in the trash for good (asks first)"))
+        self.restore_button.setToolTip(self.tr("Bring the selected incidents back into the log"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -114,9 +121,11 @@ class TrashDialog(QDialog):
     def restore_selected(self) -> None:
         ids = self.selected_ids()
         if ids:
-            self._repository.restore(ids)
+            restored = self._repository.restore(ids)
             self.refresh()
             self.changed.emit()
+            if restored:
+                self.restored.emit(ids)
 
     def purge_selected(self) -> None:
         ids = self.selected_ids()
@@ -125,7 +134,16 @@ class TrashDialog(QDialog):
             self.refresh()
             self.changed.emit()
 
+    def empty_trash(self) -> None:
+        """Delete everything in the trash for good, once the user has said yes to how many that is."""
+        ids = [self.model.entry(row).id for row in range(self.model.rowCount())]
+        if ids and Ask.confirm_empty_trash(self, len(ids)):
+            self._repository.purge(ids)
+            self.refresh()
+            self.changed.emit()
+
     def _update_buttons(self) -> None:
         has_selection = self.table.selectionModel().hasSelection()
         self.restore_button.setEnabled(has_selection)
         self.purge_button.setEnabled(has_selection)
+        self.empty_button.setEnabled(self.model.rowCount() > 0)

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from logbook.store.repository import Repository
+from logbook.ui.backup_dialog import BackupQuestions
+from logbook.ui.conflict_dialog import ConflictDialog
 from logbook.ui.dialogs import Ask, Tell
 from logbook.ui.incident_form import ConfirmDiscard, FormMessages
 from logbook.ui.main_window import MainWindow
@@ -48,6 +50,18 @@ def warned(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return messages
 
 
+@pytest.fixture(autouse=True)
+def conflicts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, object, object]]:
+    """ConflictDialog.ask records (theirs, yours, opened) and cancels; a test that merges replaces it again."""
+    calls: list[tuple[object, object, object]] = []
+
+    def ask(cls: type[ConflictDialog], parent: QWidget, theirs: object, yours: object, opened: object) -> None:
+        calls.append((theirs, yours, opened))
+
+    monkeypatch.setattr(ConflictDialog, "ask", classmethod(ask))
+    return calls
+
+
 @pytest.fixture
 def answer(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, object], None]:
     """answer("confirm_delete", True) makes Ask.confirm_delete return True without showing anything."""
@@ -78,3 +92,14 @@ def refreshed(qtbot: QtBot, window: MainWindow, action: Callable[[], object]) ->
     """Run ``action`` and wait until the table and the summary both show its result."""
     with qtbot.waitSignals([window.model.loaded, window.summary_shown], timeout=WAIT_MS):
         action()
+
+
+@pytest.fixture(autouse=True)
+def backup_warnings(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """BackupQuestions.warn recorded, never shown: a machine whose temporary folder is on a network share would
+    otherwise stop every window test at the share's warning."""
+    messages: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        BackupQuestions, "warn", classmethod(lambda cls, parent, title, text: messages.append((title, text)))
+    )
+    return messages

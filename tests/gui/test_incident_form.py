@@ -508,7 +508,9 @@ def test_editing_loads_the_incident_and_saves_an_update(qtbot: QtBot, repo: Repo
     assert stored.uid == repo.get(incident_id).uid and repo.count() == 1
 
 
-def test_a_conflicting_save_warns_and_keeps_the_input(qtbot: QtBot, repo: Repository, open_form, warned) -> None:
+def test_a_conflicting_save_shows_both_versions_and_cancel_keeps_the_input(
+    qtbot: QtBot, repo: Repository, open_form, warned, conflicts
+) -> None:
     incident_id = repo.add(make_draft())
     form = open_form(incident_id)
     type_into(qtbot, field(form, "title"), "My version")
@@ -518,11 +520,13 @@ def test_a_conflicting_save_warns_and_keeps_the_input(qtbot: QtBot, repo: Reposi
     saved: list[int] = []
     form.incident_saved.connect(saved.append)
 
-    click(qtbot, form, "saveButton")
+    click(qtbot, form, "saveButton")  # the conftest's ConflictDialog.ask cancels
 
-    assert saved == [] and form.isVisible()
-    assert len(warned) == 1 and "changed elsewhere" in warned[0][1]
-    assert field(form, "title").text() == "My version"
+    assert [(theirs.title, yours.title, opened.title) for theirs, yours, opened in conflicts] == [
+        ("Their version", "My version", "Drone attack on Ain al-Asad")
+    ]
+    assert saved == [] and form.isVisible() and warned == []
+    assert field(form, "title").text() == "My version" and form.has_unsaved_edits()
     assert repo.get(incident_id).title == "Their version"
 
 

@@ -10,15 +10,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, inspect
 
 from logbook.domain.filters import IncidentFilter
-from logbook.domain.models import ImportRun, Incident, IncidentTag, Source
+from logbook.domain.models import ImportRun, Incident, IncidentHistory, IncidentTag, Source
+from logbook.domain.record import SourceDraft
 from logbook.store import engine as engine_module
 from logbook.store import repository as repository_module
 from logbook.store.engine import APPLICATION_ID, SCHEMA_VERSION, backup_path, open_logbook
-from logbook.store.repository import Repository
+from logbook.store.repository import ImportLog, Repository
 from tests.conftest import make_draft
 
 MIGRATIONS = Path(engine_module.__file__).with_name("migrations")
-MODELS = (Incident, Source, IncidentTag, ImportRun)
+MODELS = (Incident, Source, IncidentTag, ImportRun, IncidentHistory)
 
 
 def _script() -> ScriptDirectory:
@@ -160,18 +161,22 @@ def test_a_version_2_logbook_is_backed_up_and_gains_the_import_history(db_path: 
         assert backup.execute("PRAGMA user_version").fetchone()[0] == 2
 
 
-def test_the_import_history_migration_goes_back_down(db_path: Path) -> None:
+def _downgrade(engine: Engine, revision: str) -> None:
     from alembic import command
     from alembic.config import Config
 
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def test_the_import_history_migration_goes_back_down(db_path: Path) -> None:
     engine = open_logbook(db_path)
     try:
         Repository(engine).add(make_draft())
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with engine.connect() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0002")
+        _downgrade(engine, "0002")
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA user_version").scalar() == 2
             assert "import_run" not in inspect(connection).get_table_names()
@@ -191,3 +196,64 @@ def test_the_duplicate_lookup_searches_its_index(repo: Repository) -> None:
         plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", parameters)]
     assert any("USING INDEX ix_incident_duplicates (date_start=? AND country=? AND weapon=?)" in step for step in plan)
     assert not any(step.startswith("SCAN i") for step in plan)
+
+
+def test_a_version_3_logbook_keeps_every_incident_and_source_and_gains_the_change_history(db_path: Path) -> None:
+    old = create_engine(f"sqlite:///{db_path}")
+    engine_module._upgrade(old, "0003")
+    drafts = [
+        make_draft(title=f"Entered under schema 3, number {n}", tags=["v3", f"n{n}"],
+                   sources=[*make_draft().sources, SourceDraft(f"Source {n}", "media", f"https://example.org/{n}")])
+        for n in range(5)
+    ]  # fmt: skip
+    Repository(old).upsert_many(drafts[:3], log=ImportLog("before.csv"))
+    trashed = Repository(old).add(drafts[3])
+    Repository(old).add(drafts[4])
+    Repository(old).delete([trashed])
+    with old.connect() as connection:
+        before = {
+            table: connection.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1, 2").all()
+            for table in ("incident", "source", "incident_tag", "import_run")
+        }
+    old.dispose()
+
+    upgraded = open_logbook(db_path)
+    try:
+        with upgraded.connect() as connection:
+            after = {
+                table: connection.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1, 2").all() for table in before
+            }
+            assert connection.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION == 4
+            assert connection.exec_driver_sql("SELECT count(*) FROM incident_history").scalar() == 0
+            assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        assert after == before
+        assert len(after["incident"]) == 5 and len(after["source"]) == 10 and len(after["incident_tag"]) == 10
+        repository = Repository(upgraded, user="alice")
+        assert repository.history(1) == []  # nothing is made up for the changes before the history was kept
+        draft = repository.get(1)
+        draft.title = "Changed under schema 4"
+        repository.update(1, draft)
+        (entry,) = repository.history(1)
+        assert entry.changed_by == "alice"
+        assert [(c.field, c.old, c.new) for c in entry.changes] == [
+            ("title", "Entered under schema 3, number 0", "Changed under schema 4")
+        ]
+        assert [each.id for each in repository.trash()] == [trashed]
+    finally:
+        upgraded.dispose()
+    with closing(sqlite3.connect(backup_path(db_path, 3))) as backup:
+        assert backup.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert backup.execute("SELECT count(*) FROM source").fetchone()[0] == 10
+
+
+def test_the_change_history_migration_goes_back_down(db_path: Path) -> None:
+    engine = open_logbook(db_path)
+    try:
+        Repository(engine).add(make_draft())
+        _downgrade(engine, "0003")
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA user_version").scalar() == 3
+            assert "incident_history" not in inspect(connection).get_table_names()
+            assert connection.exec_driver_sql("SELECT count(*) FROM incident").scalar() == 1
+    finally:
+        engine.dispose()
