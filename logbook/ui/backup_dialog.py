@@ -8,10 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
     QSettings,
     Qt,
     QUrl,
@@ -37,6 +34,7 @@ from PySide6.QtWidgets import (
 from logbook import paths
 from logbook.store import backups
 from logbook.store.backups import Backup
+from logbook.ui.record_list_model import RecordListModel
 
 RecordRole = Qt.ItemDataRole.UserRole + 1  # the Backup of a row
 KEEP_KEY = "/".join(backups.KEEP_SETTING)  # QSettings key; store/backups.py reads the same file headless
@@ -80,49 +78,26 @@ class BackupQuestions:
         QMessageBox.warning(parent, title, text)
 
 
-class BackupTableModel(QAbstractTableModel):
+class BackupTableModel(RecordListModel):
     COL_TAKEN, COL_KIND, COL_SIZE, COL_FILE = range(4)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._backups: list[Backup] = []
-        self._headers = (self.tr("Taken"), self.tr("Kind"), self.tr("Size"), self.tr("File"))
+        self.headers = (self.tr("Taken"), self.tr("Kind"), self.tr("Size"), self.tr("File"))
 
-    def set_backups(self, found: list[Backup]) -> None:
-        self.beginResetModel()
-        self._backups = list(found)
-        self.endResetModel()
-
-    def backup(self, row: int) -> Backup:
-        return self._backups[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._backups)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._backups):
-            return None
-        backup = self._backups[index.row()]
+    def cell(self, record: Backup, column: int, role: int) -> Any:
         if role == RecordRole:
-            return backup
+            return record
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                f"{backup.taken:%Y-%m-%d %H:%M:%S}",
-                self.tr(backup.kind.label),
-                backups.human_size(backup.size),
-                backup.path.name,
-            )[index.column()]
+                f"{record.taken:%Y-%m-%d %H:%M:%S}",
+                self.tr(record.kind.label),
+                backups.human_size(record.size),
+                record.path.name,
+            )[column]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return str(backup.path)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.COL_SIZE:
+            return str(record.path)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -222,7 +197,7 @@ class BackupDialog(QDialog):
 
     def refresh(self) -> None:
         found = backups.list_backups(self._logbook)
-        self.model.set_backups(found)
+        self.model.set_records(found)
         self.table.setVisible(bool(found))
         self.empty_label.setVisible(not found)
         if found:
@@ -231,7 +206,7 @@ class BackupDialog(QDialog):
 
     def selected(self) -> Backup | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.backup(rows[0].row()) if rows else None
+        return self.model.record(rows[0].row()) if rows else None
 
     def restore_selected(self) -> None:
         backup = self.selected()

@@ -7,12 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QItemSelection,
     QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
     Qt,
     Signal,
 )
@@ -32,6 +29,7 @@ from logbook.domain.history import HISTORY_FIELDS, FieldChange, HistoryAction, H
 from logbook.store.errors import LogbookError
 from logbook.store.repository import Repository
 from logbook.ui.dialogs import Ask, Tell
+from logbook.ui.record_list_model import RecordListModel
 
 EMPTY = "—"
 # The form's names for the fields, so the history speaks as the form does.
@@ -77,55 +75,41 @@ def what(entry: HistoryEntry) -> str:
     return text.format(file=entry.import_file, version=entry.reverted_to)
 
 
-class HistoryModel(QAbstractTableModel):
-    """One row per changed field (one for a change without fields); when, who and what on an entry's first row."""
+class HistoryModel(RecordListModel):
+    """One row per changed field (one for a change without fields); when, who and what on an entry's first row.
+    A row's record is (entry, field change or None, whether it is the entry's first row)."""
 
     COL_WHEN, COL_WHO, COL_WHAT, COL_VERSION, COL_FIELD, COL_OLD, COL_NEW = range(7)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[HistoryEntry, FieldChange | None, bool]] = []  # entry, change, its first row
         self._shaded: set[int] = set()  # entries shown on the alternate background, to tell one from the next
         self._spans: dict[int, tuple[int, int]] = {}  # entry id -> (first row, row count)
-        self._headers = (
+        self.headers = (
             self.tr("When (UTC)"), self.tr("Who"), self.tr("Change"), self.tr("Version"), self.tr("Field"),
             self.tr("Old value"), self.tr("New value"),
         )  # fmt: skip
 
     def set_entries(self, entries: list[HistoryEntry]) -> None:
         """``entries`` in the order to show them (newest first)."""
-        self.beginResetModel()
-        self._rows, self._spans = [], {}
+        rows: list[tuple[HistoryEntry, FieldChange | None, bool]] = []
+        self._spans = {}
         self._shaded = {entry.id for number, entry in enumerate(entries) if number % 2}
         for entry in entries:
             changes: list[FieldChange | None] = list(entry.changes) or [None]
-            self._spans[entry.id] = (len(self._rows), len(changes))
-            self._rows += [(entry, change, number == 0) for number, change in enumerate(changes)]
-        self.endResetModel()
+            self._spans[entry.id] = (len(rows), len(changes))
+            rows += [(entry, change, number == 0) for number, change in enumerate(changes)]
+        self.set_records(rows)
 
     def entry(self, row: int) -> HistoryEntry:
-        return self._rows[row][0]
+        return self.record(row)[0]
 
     def entry_rows(self, entry: HistoryEntry) -> tuple[int, int]:
         """The first row of an entry and how many rows it has."""
         return self._spans[entry.id]
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        entry, change, first = self._rows[index.row()]
-        column = index.column()
+    def cell(self, record: tuple[HistoryEntry, FieldChange | None, bool], column: int, role: int) -> Any:
+        entry, change, first = record
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if column < self.COL_FIELD:
                 if not first and role == Qt.ItemDataRole.DisplayRole:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -23,18 +23,18 @@ from shiboken6 import isValid
 from logbook.store.errors import LogbookError
 from logbook.store.repository import ImportEntry, Repository
 from logbook.ui.dialogs import Ask, Tell
+from logbook.ui.record_list_model import RecordListModel
 from logbook.ui.workers import Workers
 
 _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class ImportHistoryModel(QAbstractTableModel):
+class ImportHistoryModel(RecordListModel):
     COL_FILE, COL_MAPPING, COL_TIME, COL_ADDED, COL_UPDATED, COL_REJECTED, COL_SKIPPED, COL_LIVE = range(8)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._entries: list[ImportEntry] = []
-        self._headers = (
+        self.headers = (
             self.tr("File"),
             self.tr("Mapping"),
             self.tr("Imported (UTC)"),
@@ -45,46 +45,23 @@ class ImportHistoryModel(QAbstractTableModel):
             self.tr("In the log"),
         )
 
-    def set_entries(self, entries: list[ImportEntry]) -> None:
-        self.beginResetModel()
-        self._entries = entries
-        self.endResetModel()
-
-    def entry(self, row: int) -> ImportEntry:
-        return self._entries[row]
-
     def row_of(self, import_id: int) -> int | None:
-        return next((row for row, entry in enumerate(self._entries) if entry.id == import_id), None)
+        return next((row for row, entry in enumerate(self._records) if entry.id == import_id), None)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        column = index.column()
+    def cell(self, record: ImportEntry, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.TextAlignmentRole and column >= self.COL_ADDED:
             return _NUMBER_ALIGNMENT
         if role == Qt.ItemDataRole.ToolTipRole and column == self.COL_LIVE:
             return self.tr("Incidents this import added that are still in the log (not in the trash)")
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        entry = self._entries[index.row()]
         if column == self.COL_FILE:
-            return entry.file_name
+            return record.file_name
         if column == self.COL_MAPPING:
-            return entry.mapping or self.tr("(canonical CSV)")
+            return record.mapping or self.tr("(canonical CSV)")
         if column == self.COL_TIME:
-            return entry.imported_at.replace("T", " ").rstrip("Z")
-        counts = (entry.added, entry.updated, entry.rejected, entry.skipped, entry.live)
+            return record.imported_at.replace("T", " ").rstrip("Z")
+        counts = (record.added, record.updated, record.rejected, record.skipped, record.live)
         return QLocale().toString(counts[column - self.COL_ADDED])
 
 
@@ -147,7 +124,7 @@ class ImportHistoryDialog(QDialog):
         def done(entries: list[ImportEntry]) -> None:
             if not isValid(self):
                 return
-            self.model.set_entries(entries)
+            self.model.set_records(entries)
             row = self.model.row_of(selected) if selected is not None else None
             if row is not None:
                 self.table.selectRow(row)
@@ -166,11 +143,11 @@ class ImportHistoryDialog(QDialog):
 
     def selected_id(self) -> int | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.entry(rows[0].row()).id if rows else None
+        return self.model.record(rows[0].row()).id if rows else None
 
     def selected_entry(self) -> ImportEntry | None:
         rows = self.table.selectionModel().selectedRows()
-        return self.model.entry(rows[0].row()) if rows else None
+        return self.model.record(rows[0].row()) if rows else None
 
     def remove_selected(self) -> None:
         entry = self.selected_entry()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -18,40 +18,26 @@ from PySide6.QtWidgets import (
 
 from logbook.domain.enums import Outcome
 from logbook.domain.summary import Casualties, Summary
+from logbook.ui.record_list_model import RecordListModel
 
 
-class CountryCountModel(QAbstractTableModel):
-    """Incidents per country, most first."""
+class CountryCountModel(RecordListModel):
+    """Incidents per country, most first: records are (name, count)."""
 
     COL_COUNTRY, COL_COUNT = range(2)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[tuple[str, int]] = []
+        self.headers = (self.tr("Country"), self.tr("Incidents"))
 
     def set_counts(self, counts: dict[str, int]) -> None:
-        self.beginResetModel()
-        self._rows = list(counts.items())
-        self.endResetModel()
+        self.set_records(counts.items())
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else 2
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return (self.tr("Country"), self.tr("Incidents"))[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        name, count = self._rows[index.row()]
+    def cell(self, record: tuple[str, int], column: int, role: int) -> Any:
+        name, count = record
         if role == Qt.ItemDataRole.DisplayRole:
-            return name if index.column() == self.COL_COUNTRY else QLocale().toString(count)
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == self.COL_COUNT:
+            return name if column == self.COL_COUNTRY else QLocale().toString(count)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_COUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -20,45 +20,25 @@ from PySide6.QtWidgets import (
 from logbook.domain.countries import country_name
 from logbook.store.repository import Repository, TrashEntry
 from logbook.ui.dialogs import Ask
+from logbook.ui.record_list_model import RecordListModel
 
 
-class TrashModel(QAbstractTableModel):
+class TrashModel(RecordListModel):
     COL_DATE, COL_COUNTRY, COL_TITLE, COL_DELETED = range(4)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._entries: list[TrashEntry] = []
-        self._headers = (self.tr("Date"), self.tr("Country"), self.tr("Title"), self.tr("Deleted (UTC)"))
+        self.headers = (self.tr("Date"), self.tr("Country"), self.tr("Title"), self.tr("Deleted (UTC)"))
 
-    def set_entries(self, entries: list[TrashEntry]) -> None:
-        self.beginResetModel()
-        self._entries = entries
-        self.endResetModel()
-
-    def entry(self, row: int) -> TrashEntry:
-        return self._entries[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or not index.isValid() or not 0 <= index.row() < len(self._entries):
+    def cell(self, record: TrashEntry, column: int, role: int) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
             return None
-        entry = self._entries[index.row()]
         return (
-            entry.date_start.isoformat(),
-            country_name(entry.country),
-            entry.title or "",
-            entry.deleted_at.replace("T", " ").rstrip("Z"),
-        )[index.column()]
+            record.date_start.isoformat(),
+            country_name(record.country),
+            record.title or "",
+            record.deleted_at.replace("T", " ").rstrip("Z"),
+        )[column]
 
 
 class TrashDialog(QDialog):
@@ -108,7 +88,7 @@ class TrashDialog(QDialog):
         return button
 
     def refresh(self) -> None:
-        self.model.set_entries(self._repository.trash())
+        self.model.set_records(self._repository.trash())
         count = self.model.rowCount()
         self.status.setText(
             self.tr("The trash is empty.") if count == 0 else self.tr("%n deleted incident(s)", "", count)
@@ -116,7 +96,7 @@ class TrashDialog(QDialog):
         self._update_buttons()
 
     def selected_ids(self) -> list[int]:
-        return [self.model.entry(index.row()).id for index in self.table.selectionModel().selectedRows()]
+        return [self.model.record(index.row()).id for index in self.table.selectionModel().selectedRows()]
 
     def restore_selected(self) -> None:
         ids = self.selected_ids()
@@ -136,7 +116,7 @@ class TrashDialog(QDialog):
 
     def empty_trash(self) -> None:
         """Delete everything in the trash for good, once the user has said yes to how many that is."""
-        ids = [self.model.entry(row).id for row in range(self.model.rowCount())]
+        ids = [self.model.record(row).id for row in range(self.model.rowCount())]
         if ids and Ask.confirm_empty_trash(self, len(ids)):
             self._repository.purge(ids)
             self.refresh()
