@@ -46,6 +46,7 @@ ROWS = (
     ("stall_export", "longest GUI-thread stall: export of everything", "ms", 50),
     ("stall_import", "longest GUI-thread stall: import (the incidents of 2020, exported then imported)", "ms", 50),
     ("rss", "peak memory of the window with the logbook open, sorted, filtered (and the rest above)", "MB", 300),
+    ("rss_import", "peak memory of the window after that import too", "MB", None),
 )
 SCALE = {"s": 1.0, "ms": 1000.0, "MB": 1.0}
 

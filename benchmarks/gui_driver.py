@@ -331,10 +331,10 @@ class Driver:
         self.figures["stall_import"] = (stall, f"{rows:,} incidents imported in {finished - started:.1f} s")
         year.unlink()
 
-    def peak_rss(self) -> None:
+    def peak_rss(self, key: str, note: str) -> None:
         status = Path("/proc/self/status").read_text(encoding="ascii")
         peak = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
-        self.figures["rss"] = (peak / 1024, "VmHWM at the end of the run")
+        self.figures[key] = (peak / 1024, note)
 
 
 def run(db: str, started: float, qt_imported: float, app_imported: float, home: Path) -> None:
@@ -352,8 +352,9 @@ def run(db: str, started: float, qt_imported: float, app_imported: float, home: 
             driver.jumps()
             driver.add_and_edit()
             driver.export()
+            driver.peak_rss("rss", "VmHWM before the import below")
             driver.import_a_year()
-            driver.peak_rss()
+            driver.peak_rss("rss_import", "VmHWM at the end of the run")
             outcome["figures"] = driver.figures
         finally:
             driver.window.close()
