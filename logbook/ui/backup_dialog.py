@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from logbook import paths
 from logbook.store import backups
 from logbook.store.backups import Backup
+from logbook.ui.dialogs import yes_or_cancel
 from logbook.ui.record_list_model import RecordListModel
 
 RecordRole = Qt.ItemDataRole.UserRole + 1  # the Backup of a row
@@ -54,14 +55,7 @@ class BackupQuestions:
 
     @classmethod
     def confirm_restore(cls, parent: QWidget | None, text: str) -> bool:
-        answer = QMessageBox.question(
-            parent,
-            _tr("Restore from backup"),
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return yes_or_cancel(QMessageBox.question, parent, _tr("Restore from backup"), text)
 
     @classmethod
     def restore_damaged(cls, parent: QWidget | None, text: str) -> bool:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
@@ -20,6 +21,14 @@ def _tr(text: str, count: int = -1) -> str:
     return QCoreApplication.translate("Dialogs", text, None, count)
 
 
+def yes_or_cancel(show: Callable[..., QMessageBox.StandardButton], parent: QWidget | None, title: str,
+                  text: str) -> bool:  # fmt: skip
+    """``show`` (QMessageBox.warning or .question) with Yes and Cancel, Cancel the default: for a step that is
+    hard to take back, Enter must not take it."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+    return show(parent, title, text, buttons, QMessageBox.StandardButton.Cancel) == QMessageBox.StandardButton.Yes
+
+
 class Ask:
     @classmethod
     def confirm_delete(cls, parent: QWidget, count: int) -> bool:
@@ -30,14 +39,7 @@ class Ask:
     @classmethod
     def confirm_purge(cls, parent: QWidget, count: int) -> bool:
         text = _tr("Delete %n incident(s) for good? This cannot be undone.", count)
-        answer = QMessageBox.warning(
-            parent,
-            _tr("Delete for good"),
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return yes_or_cancel(QMessageBox.warning, parent, _tr("Delete for good"), text)
 
     @classmethod
     def open_logbook(cls, parent: QWidget, folder: Path) -> Path | None:
@@ -87,14 +89,7 @@ class Ask:
     @classmethod
     def confirm_empty_trash(cls, parent: QWidget, count: int) -> bool:
         text = _tr("Empty the trash? The %n incident(s) in it will be gone for good. This cannot be undone.", count)
-        answer = QMessageBox.warning(
-            parent,
-            _tr("Empty trash"),
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return yes_or_cancel(QMessageBox.warning, parent, _tr("Empty trash"), text)
 
     @classmethod
     def confirm_restore_version(cls, parent: QWidget, version: int, when: str) -> bool:
