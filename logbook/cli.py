@@ -49,8 +49,8 @@ DB_ENV = "LOGBOOK_DB"
 USAGE = """
   logbook [PATH]                 open the window on PATH (default: your logbook)
   logbook import FILE.csv [--db PATH] [--rejects FILE] [--mapping PRESET.toml [--duplicates skip|import]]
-  logbook export [--db PATH] [--output FILE | -] [--format FORMAT] [--no-neutralise] [filters] [--sort KEY]
-                 [--ascending]
+  logbook export [--db PATH] [--output FILE | -] [--format FORMAT] [--no-neutralise] [--bom] [filters]
+                 [--sort KEY] [--ascending]
   logbook summary [--db PATH] [--json] [filters]
   logbook demo [--rows N] [--db PATH] [--seed S]
   logbook backup [--db PATH] [--list]
@@ -157,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="neutralise",
         action="store_false",
         help="CSV: do not prefix ' to text cells a spreadsheet would run as formulas",
+    )
+    exporter.add_argument(
+        "--bom", action="store_true", help="CSV: start with a UTF-8 byte order mark, so Excel reads the accents right"
     )
     sort_keys = [key.value for key in SortKey]
     exporter.add_argument(
@@ -379,12 +382,15 @@ def _export(args: argparse.Namespace) -> int:
     with _repository(args, create=False) as repo:
         if to_stdout:
             with _text_stdout() as out:
-                export(repo, incident_filter, order, out, format=chosen, neutralise_formulas=args.neutralise)
+                export(
+                    repo, incident_filter, order, out, format=chosen, neutralise_formulas=args.neutralise, bom=args.bom
+                )
             return EXIT_OK
         try:
             count = export(
-                repo, incident_filter, order, args.output, format=chosen, neutralise_formulas=args.neutralise
-            )
+                repo, incident_filter, order, args.output, format=chosen, neutralise_formulas=args.neutralise,
+                bom=args.bom,
+            )  # fmt: skip
         except OSError as error:
             raise LogbookError(f"cannot write {args.output}: {error.strerror}.") from None
     print(f"Exported {_plural(count, 'incident')} to {args.output}")

@@ -30,5 +30,10 @@ def default_logbook() -> Path:
     return data_dir() / "logbook.sqlite3"
 
 
+def sample_copy() -> Path:
+    """The user's copy of the shipped sample logbook: File › Open sample logbook opens this, never the original."""
+    return data_dir() / "Sample logbook.sqlite3"
+
+
 def settings_file() -> Path:
     return config_dir() / "settings.ini"

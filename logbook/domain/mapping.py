@@ -464,10 +464,18 @@ class RowMapper:
 
 def field_converter(name: str, field: FieldMapping, today: dt.date | None = None) -> Callable[[str], Any]:
     """How the cleaned, non-empty text a row gives field ``name`` becomes its value; ValueError if it cannot.
-    Conversions are remembered: codes, names, dates and figures repeat down a column."""
+    Conversions of codes, names, dates and figures are remembered, as they repeat down a column; coordinates,
+    sources and tags are not: nearly every row has its own, and remembering them held a large import's every
+    value until its end."""
     target = TARGETS[name]
     kind = target.kind
     convert: Callable[[str], Any]
+    if kind == "coordinate":
+        return parse_coordinate
+    if kind == "sources":
+        return lambda text: parse_sources(unneutralise(text))
+    if kind == "tags":
+        return lambda text: parse_tags(unneutralise(text))
     if kind == "date":
         date_format, day = field.date_format, today or dt.date.today()
         if date_format is DateFormat.PARTS:
@@ -479,16 +487,10 @@ def field_converter(name: str, field: FieldMapping, today: dt.date | None = None
         convert = lambda text: None if is_unknown(text) else enum.parse(text).value  # noqa: E731
     elif kind == "country":
         convert = lambda text: None if is_unknown(text) else country_code(text)  # noqa: E731
-    elif kind == "coordinate":
-        convert = parse_coordinate
     elif kind == "figure":
         convert = parse_figure
     elif kind == "count":
         convert = functools.partial(parse_count, open_ended=name.endswith("_min"))
-    elif kind == "sources":
-        convert = lambda text: parse_sources(unneutralise(text))  # noqa: E731
-    elif kind == "tags":
-        convert = lambda text: parse_tags(unneutralise(text))  # noqa: E731
     else:
         return unneutralise
     return functools.lru_cache(maxsize=100_000)(convert)

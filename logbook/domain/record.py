@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from logbook.domain.enums import (
     Attribution,
@@ -87,10 +88,11 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def format_range(low: int | None, high: int | None) -> str:
-    """A casualty figure as people read it: "3", "3–7", "45+", or "?" when unknown."""
+def format_range(low: int | None, high: int | None, number: Callable[[int], str] = str) -> str:
+    """A casualty figure as people read it: "3", "3–7", "45+", or "?" when unknown (numbers written by
+    ``number``: the window's groups digits, "1,400+")."""
     if low is None:
         return "?"
     if high is None:
-        return f"{low}+"
-    return str(low) if low == high else f"{low}–{high}"
+        return f"{number(low)}+"
+    return number(low) if low == high else f"{number(low)}–{number(high)}"

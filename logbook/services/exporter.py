@@ -36,11 +36,14 @@ def export_csv(
     out: TextIO,
     *,
     neutralise_formulas: bool = True,
+    bom: bool = False,
     progress: Progress | None = None,
 ) -> int:
     """Write the header and the matching incidents to ``out`` (RFC 4180, CRLF); returns the number of rows.
 
-    ``out`` should be opened with ``newline=""`` so the CRLF and newlines inside cells pass unchanged.
+    ``out`` should be opened with ``newline=""`` so the CRLF and newlines inside cells pass unchanged. ``bom``
+    starts it with a byte order mark, by which Excel tells UTF-8 from the system's code page (without it,
+    "Saïda" opens as "SaÃ¯da"); other readers take the file as it is either way.
     """
     ids = repo.snapshot(incident_filter, order)
     total = len(ids)
@@ -49,6 +52,8 @@ def export_csv(
         if progress is not None and not progress(done, total):
             raise ExportCancelled(f"export cancelled after {done} of {total} incidents")
 
+    if bom:
+        out.write("\ufeff")
     csv.writer(out).writerow(COLUMNS)
     report(0)
     done = 0
@@ -94,8 +99,12 @@ def export_csv_file(
     order: SortOrder,
     *,
     neutralise_formulas: bool = True,
+    bom: bool = False,
     progress: Progress | None = None,
 ) -> int:
-    """export_csv into ``path`` (UTF-8, no BOM), which is replaced only once the whole export has succeeded."""
+    """export_csv into ``path`` (UTF-8, with a BOM only if asked), which is replaced only once the whole export
+    has succeeded."""
     with replace_on_success(Path(path)) as out:
-        return export_csv(repo, incident_filter, order, out, neutralise_formulas=neutralise_formulas, progress=progress)
+        return export_csv(
+            repo, incident_filter, order, out, neutralise_formulas=neutralise_formulas, bom=bom, progress=progress
+        )

@@ -107,6 +107,7 @@ def export(
     *,
     format: ExportFormat | None = None,
     neutralise_formulas: bool = True,
+    bom: bool = False,
     progress: Progress | None = None,
     xlsx_row_limit: int = EXCEL_ROWS,
 ) -> int:
@@ -114,9 +115,10 @@ def export(
 
     ``target`` is a path (replaced only once the whole export has succeeded) or an open stream: a text stream
     for CSV (opened with ``newline=""``), JSON and GeoJSON, a binary one for XLSX. Without ``format`` it is
-    taken from the path's extension, else CSV. ``neutralise_formulas`` concerns CSV only. Raises
-    ExportCancelled when ``progress`` returns False, and TooManyRowsError, before writing anything, when an
-    XLSX export would need more than ``xlsx_row_limit`` rows (header included).
+    taken from the path's extension, else CSV. ``neutralise_formulas`` and ``bom`` (a byte order mark for
+    Excel) concern CSV only. Raises ExportCancelled when ``progress`` returns False, and TooManyRowsError,
+    before writing anything, when an XLSX export would need more than ``xlsx_row_limit`` rows (header
+    included).
     """
     chosen = format or (format_for_path(target) if isinstance(target, str | Path) else None) or ExportFormat.CSV
     if chosen.binary and isinstance(target, io.TextIOBase):
@@ -124,11 +126,13 @@ def export(
     if chosen is ExportFormat.CSV:
         if isinstance(target, str | Path):
             return export_csv_file(
-                target, repo, incident_filter, order, neutralise_formulas=neutralise_formulas, progress=progress
-            )
+                target, repo, incident_filter, order, neutralise_formulas=neutralise_formulas, bom=bom,
+                progress=progress,
+            )  # fmt: skip
         return export_csv(
-            repo, incident_filter, order, _text(target), neutralise_formulas=neutralise_formulas, progress=progress
-        )
+            repo, incident_filter, order, _text(target), neutralise_formulas=neutralise_formulas, bom=bom,
+            progress=progress,
+        )  # fmt: skip
 
     ids = repo.snapshot(incident_filter, order)
     if chosen is ExportFormat.XLSX and len(ids) + 1 > xlsx_row_limit:

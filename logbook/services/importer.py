@@ -43,6 +43,10 @@ from logbook.store.repository import ImportLog, Repository
 REJECT_COLUMNS = ("row", "field", "problem")
 WHOLE_ROW = "(whole row)"
 MAX_CELL = 10 * 1024 * 1024  # characters in one cell (the csv module stops at 128 KiB unless told)
+# Bytes the text reader reads at a time (8 KiB by default). Each read lets go of the GIL for a moment, and a
+# thread that does so every few milliseconds keeps other threads waiting for it far longer (Python's GIL hands
+# over only after 5 ms without one): an import in a worker froze the window's thread for up to half a second.
+READ_CHUNK = 1024 * 1024
 _SNIFF_BYTES = 64 * 1024
 
 
@@ -135,6 +139,7 @@ def csv_input(
     csv.field_size_limit(MAX_CELL)  # process-wide, and the same for every import: safe with imports in threads
     try:
         with path.open(encoding=encoding, newline="") as file, ExitStack() as cleanup:
+            file._CHUNK_SIZE = READ_CHUNK  # type: ignore[attr-defined]  # settable, though not in the stubs
             source = CsvInput(file, delimiter, rejects_path, cleanup)
             try:
                 yield source

@@ -25,6 +25,7 @@ from contextlib import closing
 from pathlib import Path
 
 from logbook import paths
+from logbook.domain.enums import QT_TRANSLATE_NOOP
 from logbook.store.engine import APPLICATION_ID, SCHEMA_VERSION, _check_header, _is_damage, is_url, read_only_uri
 from logbook.store.errors import DamagedLogbookError, LogbookError
 
@@ -47,7 +48,11 @@ class Kind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"daily": "Daily", "manual": "On demand", "before-restore": "Before a restore"}[self.value]
+        return {
+            "daily": QT_TRANSLATE_NOOP("Labels", "Daily"),
+            "manual": QT_TRANSLATE_NOOP("Labels", "On demand"),
+            "before-restore": QT_TRANSLATE_NOOP("Labels", "Before a restore"),
+        }[self.value]
 
 
 class BackupCancelled(Exception):

@@ -15,16 +15,22 @@ from logbook.domain.record import utc_now
 from logbook.store.engine import open_logbook
 from logbook.store.errors import LogbookError
 from logbook.store.repository import Repository
+from logbook.ui import theme, translations
 from logbook.ui.dialogs import Ask, Tell
 from logbook.ui.durability import restore_at_start
+from logbook.ui.icons import app_icon
 from logbook.ui.main_window import MainWindow
+from logbook.ui.numbers import use_number_locale
+from logbook.ui.preferences import preferred_logbook, settings
+from logbook.ui.resources import APP_ID
 
 
 def start_target(argv: list[str]) -> str | Path:
-    """``logbook PATH`` opens PATH; otherwise $LOGBOOK_DB, otherwise the default logbook."""
+    """``logbook PATH`` opens PATH; otherwise $LOGBOOK_DB, otherwise the logbook chosen in Preferences, otherwise
+    the default logbook."""
     if argv:
         return argv[0]
-    return os.environ.get("LOGBOOK_DB") or paths.default_logbook()
+    return os.environ.get("LOGBOOK_DB") or preferred_logbook()
 
 
 def open_first_logbook(target: str | Path) -> tuple[Repository, str | Path] | None:
@@ -64,6 +70,11 @@ def run(argv: list[str]) -> int:
     app.setApplicationName("Incident Logbook")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("incident-logbook")
+    translations.install(app)  # the user's language, where a translation ships (resources/translations)
+    use_number_locale()  # digits grouped even where the system's locale is C
+    app.setDesktopFileName(APP_ID)  # Wayland finds the desktop entry, and so the icon, by this name
+    app.setWindowIcon(app_icon())
+    theme.apply_colour_scheme(app, settings().value(theme.SETTING, "system", type=str))
     sys.excepthook = report_unexpected
     opened = open_first_logbook(start_target(argv))
     if opened is None:

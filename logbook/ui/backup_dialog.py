@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QCoreApplication,
     QSettings,
     Qt,
     QUrl,
@@ -34,20 +33,34 @@ from PySide6.QtWidgets import (
 from logbook import paths
 from logbook.store import backups
 from logbook.store.backups import Backup
+from logbook.ui.accessibility import fill_in
 from logbook.ui.dialogs import yes_or_cancel
 from logbook.ui.record_list_model import RecordListModel
+from logbook.ui.translations import translated_label
 
 RecordRole = Qt.ItemDataRole.UserRole + 1  # the Backup of a row
 KEEP_KEY = "/".join(backups.KEEP_SETTING)  # QSettings key; store/backups.py reads the same file headless
 KEEP_MAX = 365
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Backups", text)
-
-
 def settings() -> QSettings:
     return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
+
+
+def keep_spin(parent: QWidget) -> QSpinBox:
+    """How many daily backups to keep, 0 for none: here and in Preferences, showing the setting as it is."""
+    spin = QSpinBox(parent)
+    spin.setObjectName("keepBackups")
+    spin.setAccessibleName(BackupDialog.tr("Daily backups to keep:"))
+    spin.setRange(0, KEEP_MAX)
+    spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    spin.setSpecialValueText(BackupDialog.tr("none (daily backups off)"))
+    spin.setValue(backups.keep_setting())
+    spin.setToolTip(
+        BackupDialog.tr("A backup is taken the first time a day a logbook opens; older daily backups beyond this "
+                        "many are deleted. Backups taken with Back up now are kept until you delete them.")
+    )  # fmt: skip
+    return spin
 
 
 class BackupQuestions:
@@ -55,14 +68,14 @@ class BackupQuestions:
 
     @classmethod
     def confirm_restore(cls, parent: QWidget | None, text: str) -> bool:
-        return yes_or_cancel(QMessageBox.question, parent, _tr("Restore from backup"), text)
+        return yes_or_cancel(QMessageBox.question, parent, BackupDialog.tr("Restore from backup"), text)
 
     @classmethod
     def restore_damaged(cls, parent: QWidget | None, text: str) -> bool:
         """A damaged logbook: restore its newest backup (True) or leave it and choose another file (False)."""
-        box = QMessageBox(QMessageBox.Icon.Warning, _tr("Damaged logbook"), text, parent=parent)
-        restore = box.addButton(_tr("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(_tr("Not now"), QMessageBox.ButtonRole.RejectRole)
+        box = QMessageBox(QMessageBox.Icon.Warning, BackupDialog.tr("Damaged logbook"), text, parent=parent)
+        restore = box.addButton(BackupDialog.tr("Restore the backup"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(BackupDialog.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(restore)
         box.exec()
         return box.clickedButton() is restore
@@ -85,7 +98,7 @@ class BackupTableModel(RecordListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 f"{record.taken:%Y-%m-%d %H:%M:%S}",
-                self.tr(record.kind.label),
+                translated_label(record.kind),
                 backups.human_size(record.size),
                 record.path.name,
             )[column]
@@ -124,6 +137,7 @@ class BackupDialog(QDialog):
         self.table = QTableView(self)
         self.table.setObjectName("backupTable")
         self.table.setAccessibleName(self.tr("Backups"))
+        self.table.setAccessibleDescription(self.tr("Each backup with when it was taken, why and its size"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -146,18 +160,8 @@ class BackupDialog(QDialog):
         layout.addWidget(self.empty_label)
 
         keep_row = QHBoxLayout()
-        keep_label = QLabel(self.tr("Daily backups to keep:"), self)
-        self.keep_spin = QSpinBox(self)
-        self.keep_spin.setObjectName("keepBackups")
-        self.keep_spin.setAccessibleName(keep_label.text())
-        self.keep_spin.setRange(0, KEEP_MAX)
-        self.keep_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-        self.keep_spin.setSpecialValueText(self.tr("none (daily backups off)"))
-        self.keep_spin.setValue(backups.keep_setting())
-        self.keep_spin.setToolTip(
-            self.tr("A backup is taken the first time a day a logbook opens; older daily backups beyond this many are "
-                    "deleted. Backups taken with Back up now are kept until you delete them.")
-        )  # fmt: skip
+        keep_label = QLabel(BackupDialog.tr("Daily backups to keep:"), self)
+        self.keep_spin = keep_spin(self)
         self.keep_spin.valueChanged.connect(lambda value: settings().setValue(KEEP_KEY, value))
         keep_label.setBuddy(self.keep_spin)
         keep_row.addWidget(keep_label)
@@ -176,9 +180,13 @@ class BackupDialog(QDialog):
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(close.text())
         layout.addWidget(buttons)
+        self.restore_button.setToolTip(self.tr("Replace the logbook with the selected backup (asks first)"))
+        self.back_up_button.setToolTip(self.tr("Take a backup of the logbook now"))
+        self.folder_button.setToolTip(self.tr("Show the backups folder in the file manager"))
         if read_only:
             self.restore_button.setToolTip(self.tr("The logbook is read-only ({0}).").format(read_only))
         self._read_only = read_only
+        fill_in(self)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
 

@@ -6,6 +6,8 @@ from enum import IntEnum
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSpinBox, QWidget
 
+from logbook.ui.accessibility import describe
+
 MAX_PEOPLE = 9_999_999
 
 
@@ -37,9 +39,13 @@ class CasualtyInput(QWidget):
             (CasualtyMode.BETWEEN, self.tr("Between")),
         ):
             self.mode_combo.addItem(text, int(mode))
+        self.mode_combo.setToolTip(self.tr("Unknown, exactly N, at least N, or between two numbers: an unknown "
+                                           "figure is never counted as 0"))  # fmt: skip
         self.low_spin = self._spin(f"{name}Min")
         self.and_label = QLabel(self.tr("and"), self)
         self.high_spin = self._spin(f"{name}Max")
+        describe(self.low_spin, self.tr("The number reported, or the lowest of a range"))
+        describe(self.high_spin, self.tr("The highest number of the range"))
 
         for widget in (self.low_spin, self.and_label, self.high_spin):
             # Hidden numbers keep their room, so the row neither jumps nor outgrows the form on "Between".

@@ -7,7 +7,14 @@ import dataclasses
 import enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QFont, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,14 +34,11 @@ from PySide6.QtWidgets import (
 from logbook.domain.history import Texts, draft_texts, readable, with_texts
 from logbook.domain.record import IncidentDraft, format_range
 from logbook.domain.validation import validate
+from logbook.ui import theme
+from logbook.ui.accessibility import fill_in
 
 COL_FIELD, COL_CHANGED_BY, COL_THEIRS, COL_YOURS = range(4)
-ERROR_STYLE = "color: #b3261e;"
 MIN_VALUE_WIDTH = 160
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ConflictDialog", text)
 
 
 class Side(enum.Enum):
@@ -46,31 +50,31 @@ class Side(enum.Enum):
 # figure is one choice (its minimum and maximum together), so a merge never pairs one side's minimum with the
 # other side's maximum.
 ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Start date", ("date_start",)),
-    ("End date", ("date_end",)),
-    ("Date precision", ("date_precision",)),
-    ("Country", ("country",)),
-    ("Province", ("admin1",)),
-    ("Location", ("location",)),
-    ("Latitude", ("latitude",)),
-    ("Longitude", ("longitude",)),
-    ("Place precision", ("geo_precision",)),
-    ("Title", ("title",)),
-    ("Event type", ("event_type",)),
-    ("Weapon", ("weapon",)),
-    ("Target type", ("target_type",)),
-    ("Target", ("target",)),
-    ("Outcome", ("outcome",)),
-    ("Damage", ("damage",)),
-    ("Killed", ("killed_min", "killed_max")),
-    ("Injured", ("injured_min", "injured_max")),
-    ("Perpetrator", ("perpetrator",)),
-    ("Attribution", ("attribution",)),
-    ("Attributed by", ("attributed_by",)),
-    ("Verification", ("verification",)),
-    ("Sources", ("sources",)),
-    ("Notes", ("notes",)),
-    ("Tags", ("tags",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Start date"), ("date_start",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "End date"), ("date_end",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Date precision"), ("date_precision",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Country"), ("country",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Province"), ("admin1",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Location"), ("location",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Latitude"), ("latitude",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Longitude"), ("longitude",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Place precision"), ("geo_precision",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Title"), ("title",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Event type"), ("event_type",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Weapon"), ("weapon",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Target type"), ("target_type",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Target"), ("target",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Outcome"), ("outcome",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Damage"), ("damage",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Killed"), ("killed_min", "killed_max")),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Injured"), ("injured_min", "injured_max")),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Perpetrator"), ("perpetrator",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Attribution"), ("attribution",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Attributed by"), ("attributed_by",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Verification"), ("verification",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Sources"), ("sources",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Notes"), ("notes",)),
+    (QT_TRANSLATE_NOOP("IncidentForm", "Tags"), ("tags",)),
 )
 
 
@@ -89,8 +93,8 @@ class Difference:
     @property
     def changed_by(self) -> str:
         if self.changed_by_them and self.changed_by_you:
-            return _tr("Both")
-        return _tr("Them") if self.changed_by_them else _tr("You")
+            return ConflictDialog.tr("Both")
+        return ConflictDialog.tr("Them") if self.changed_by_them else ConflictDialog.tr("You")
 
 
 def differences(theirs: IncidentDraft, yours: IncidentDraft, opened: IncidentDraft | None = None) -> list[Difference]:
@@ -107,7 +111,13 @@ def differences(theirs: IncidentDraft, yours: IncidentDraft, opened: IncidentDra
         choice = Side.THEIRS if by_them and not by_you else Side.YOURS
         rows.append(
             Difference(
-                _tr(label), fields, _shown(fields, their_texts), _shown(fields, your_texts), by_them, by_you, choice
+                QCoreApplication.translate("IncidentForm", label),
+                fields,
+                _shown(fields, their_texts),
+                _shown(fields, your_texts),
+                by_them,
+                by_you,
+                choice,
             )
         )
     return rows
@@ -124,7 +134,7 @@ def merge(theirs: IncidentDraft, yours: IncidentDraft, rows: list[Difference]) -
 def _shown(fields: tuple[str, ...], texts: Texts) -> str:
     if len(fields) == 2:  # a casualty figure as the table shows it: 3, 3–7, 45+, unknown
         low, high = (None if text is None else int(text) for text in (texts[name] for name in fields))
-        return _tr("Unknown") if low is None else format_range(low, high)
+        return ConflictDialog.tr("Unknown") if low is None else format_range(low, high)
     return readable(fields[0], texts[fields[0]])
 
 
@@ -134,7 +144,12 @@ class ConflictModel(QAbstractTableModel):
     def __init__(self, rows: list[Difference], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows = rows
-        self._headers = (_tr("Field"), _tr("Changed by"), _tr("Theirs (saved)"), _tr("Yours (this form)"))
+        self._headers = (
+            ConflictDialog.tr("Field"),
+            ConflictDialog.tr("Changed by"),
+            ConflictDialog.tr("Theirs (saved)"),
+            ConflictDialog.tr("Yours (this form)"),
+        )
 
     def choose(self, row: int, side: Side) -> None:
         if self.rows[row].choice is not side:
@@ -175,7 +190,7 @@ class ConflictModel(QAbstractTableModel):
                 return row.label
             if column == COL_CHANGED_BY:
                 return row.changed_by
-            return value or _tr("(empty)")
+            return value or ConflictDialog.tr("(empty)")
         if role == Qt.ItemDataRole.CheckStateRole and value is not None:
             return Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole and value:
@@ -190,8 +205,9 @@ class ConflictModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and value is not None and not chosen:
             return QPalette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         if role == Qt.ItemDataRole.AccessibleTextRole and value is not None:
-            state = _tr("kept") if chosen else _tr("not kept")
-            return f"{row.label}, {self._headers[column]}: {value or _tr('(empty)')}, {state}"
+            state = ConflictDialog.tr("kept") if chosen else ConflictDialog.tr("not kept")
+            empty = ConflictDialog.tr("(empty)")  # outside the f-string, where lupdate finds it
+            return f"{row.label}, {self._headers[column]}: {value or empty}, {state}"
         return None
 
     def setData(
@@ -263,6 +279,8 @@ class ConflictDialog(QDialog):
         self.table = _DifferencesTable(self)
         self.table.setObjectName("conflictTable")
         self.table.setAccessibleName(self.tr("Fields that differ"))
+        self.table.setAccessibleDescription(self.tr("Each field whose value differs, theirs beside yours; Space "
+                                                    "keeps the value the cursor is on"))  # fmt: skip
         self._style = _RadioIndicators()
         self._style.setParent(self.table)
         self.table.setStyle(self._style)
@@ -285,7 +303,7 @@ class ConflictDialog(QDialog):
         self.problem = QLabel()
         self.problem.setObjectName("conflictProblem")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(ERROR_STYLE)
+        theme.show_as_error(self.problem)
         self.problem.hide()
 
         self.save_button = self._button(self.tr("Save merged"), "saveMergedButton", self._save_merged)
@@ -309,6 +327,7 @@ class ConflictDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.problem)
         layout.addLayout(buttons)
+        fill_in(self)
         self._fit(width=900, most=640)
 
     def _fit(self, width: int, most: int) -> None:

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from logbook.services.formats import ExportFormat, format_for_path
+from logbook.ui.translations import TranslationContext
 
-LOGBOOK_FILTER = "Incident logbooks (*.sqlite3 *.sqlite *.db);;All files (*)"
+LOGBOOK_FILTER = QT_TRANSLATE_NOOP("Dialogs", "Incident logbooks (*.sqlite3 *.sqlite *.db);;All files (*)")
 EXPORT_FILTERS = ";;".join(export_format.file_filter for export_format in ExportFormat)
-IMPORT_FILTER = "CSV files (*.csv *.tsv *.txt);;All files (*)"
-PRESET_FILTER = "Import mapping presets (*.toml);;All files (*)"
+IMPORT_FILTER = QT_TRANSLATE_NOOP("Dialogs", "CSV files (*.csv *.tsv *.txt);;All files (*)")
+PRESET_FILTER = QT_TRANSLATE_NOOP("Dialogs", "Import mapping presets (*.toml);;All files (*)")
 
 
-def _tr(text: str, count: int = -1) -> str:
-    return QCoreApplication.translate("Dialogs", text, None, count)
+class Dialogs(TranslationContext):
+    """The translation context of the questions and messages below."""
 
 
 def yes_or_cancel(show: Callable[..., QMessageBox.StandardButton], parent: QWidget | None, title: str,
@@ -32,48 +34,70 @@ def yes_or_cancel(show: Callable[..., QMessageBox.StandardButton], parent: QWidg
 class Ask:
     @classmethod
     def confirm_delete(cls, parent: QWidget, count: int) -> bool:
-        text = _tr("Move %n incident(s) to the trash? You can restore them from Edit › Trash.", count)
-        answer = QMessageBox.question(parent, _tr("Delete incidents"), text)
+        text = Dialogs.tr("Move %Ln incident(s) to the trash? You can restore them from Edit › Trash.", "", count)
+        answer = QMessageBox.question(parent, Dialogs.tr("Delete incidents"), text)
         return answer == QMessageBox.StandardButton.Yes
 
     @classmethod
     def confirm_purge(cls, parent: QWidget, count: int) -> bool:
-        text = _tr("Delete %n incident(s) for good? This cannot be undone.", count)
-        return yes_or_cancel(QMessageBox.warning, parent, _tr("Delete for good"), text)
+        text = Dialogs.tr("Delete %Ln incident(s) for good? This cannot be undone.", "", count)
+        return yes_or_cancel(QMessageBox.warning, parent, Dialogs.tr("Delete for good"), text)
 
     @classmethod
     def open_logbook(cls, parent: QWidget, folder: Path) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(parent, _tr("Open logbook"), str(folder), _tr(LOGBOOK_FILTER))
+        name, _ = QFileDialog.getOpenFileName(
+            parent, Dialogs.tr("Open logbook"), str(folder), Dialogs.tr(LOGBOOK_FILTER)
+        )
         return Path(name) if name else None
 
     @classmethod
     def new_logbook(cls, parent: QWidget, folder: Path) -> Path | None:
         name, _ = QFileDialog.getSaveFileName(
-            parent, _tr("New logbook"), str(folder / "logbook.sqlite3"), _tr(LOGBOOK_FILTER)
+            parent, Dialogs.tr("New logbook"), str(folder / "logbook.sqlite3"), Dialogs.tr(LOGBOOK_FILTER)
         )
         return Path(name) if name else None
 
     @classmethod
+    def sample_copy(cls, parent: QWidget, path: Path) -> Literal["existing", "fresh"] | None:
+        """A copy of the sample is there already and may hold the user's edits: open it as it is ("existing"),
+        replace it with a fresh copy of the sample ("fresh"), or neither (None)."""
+        text = Dialogs.tr("You already have a copy of the sample logbook ({0}). Open it as you left it, or start again "
+                   "from a fresh copy of the sample? A fresh copy replaces it, with your changes.")  # fmt: skip
+        text = text.format(path.name)
+        box = QMessageBox(QMessageBox.Icon.Question, Dialogs.tr("Open sample logbook"), text, parent=parent)
+        existing = box.addButton(Dialogs.tr("Open my copy"), QMessageBox.ButtonRole.AcceptRole)
+        fresh = box.addButton(Dialogs.tr("Start a fresh copy"), QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(existing)
+        box.exec()
+        clicked = box.clickedButton()
+        return "existing" if clicked is existing else "fresh" if clicked is fresh else None
+
+    @classmethod
     def export_file(cls, parent: QWidget, suggested: Path, chosen: ExportFormat) -> tuple[Path, ExportFormat] | None:
         name, picked = QFileDialog.getSaveFileName(
-            parent, _tr("Export incidents"), str(suggested), EXPORT_FILTERS, chosen.file_filter
+            parent, Dialogs.tr("Export incidents"), str(suggested), EXPORT_FILTERS, chosen.file_filter
         )
         return export_target(name, picked, chosen) if name else None
 
     @classmethod
     def import_file(cls, parent: QWidget, folder: Path) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(parent, _tr("Import a CSV file"), str(folder), _tr(IMPORT_FILTER))
+        name, _ = QFileDialog.getOpenFileName(
+            parent, Dialogs.tr("Import a CSV file"), str(folder), Dialogs.tr(IMPORT_FILTER)
+        )
         return Path(name) if name else None
 
     @classmethod
     def open_preset(cls, parent: QWidget, folder: Path) -> Path | None:
-        name, _ = QFileDialog.getOpenFileName(parent, _tr("Load a mapping preset"), str(folder), _tr(PRESET_FILTER))
+        name, _ = QFileDialog.getOpenFileName(
+            parent, Dialogs.tr("Load a mapping preset"), str(folder), Dialogs.tr(PRESET_FILTER)
+        )
         return Path(name) if name else None
 
     @classmethod
     def save_preset(cls, parent: QWidget, suggested: Path) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(parent, _tr("Save the mapping as a preset"), str(suggested),
-                                              _tr(PRESET_FILTER))  # fmt: skip
+        name, _ = QFileDialog.getSaveFileName(parent, Dialogs.tr("Save the mapping as a preset"), str(suggested),
+                                              Dialogs.tr(PRESET_FILTER))  # fmt: skip
         if not name:
             return None
         path = Path(name)
@@ -81,21 +105,24 @@ class Ask:
 
     @classmethod
     def confirm_remove_import(cls, parent: QWidget, file_name: str, count: int) -> bool:
-        text = _tr("Move the %n incident(s) imported from {0} to the trash? You can restore them from the import "
-                   "history or from Edit › Trash.", count).format(file_name)  # fmt: skip
-        answer = QMessageBox.question(parent, _tr("Remove an import"), text)
+        text = Dialogs.tr("Move the %Ln incident(s) imported from {0} to the trash? You can restore them from the "
+                          "import history or from Edit › Trash.", "", count).format(file_name)  # fmt: skip
+        answer = QMessageBox.question(parent, Dialogs.tr("Remove an import"), text)
         return answer == QMessageBox.StandardButton.Yes
 
     @classmethod
     def confirm_empty_trash(cls, parent: QWidget, count: int) -> bool:
-        text = _tr("Empty the trash? The %n incident(s) in it will be gone for good. This cannot be undone.", count)
-        return yes_or_cancel(QMessageBox.warning, parent, _tr("Empty trash"), text)
+        text = Dialogs.tr(
+            "Empty the trash? The %Ln incident(s) in it will be gone for good. This cannot be undone.", "", count
+        )
+        return yes_or_cancel(QMessageBox.warning, parent, Dialogs.tr("Empty trash"), text)
 
     @classmethod
     def confirm_restore_version(cls, parent: QWidget, version: int, when: str) -> bool:
-        text = _tr("Restore the values this incident had after the change of {0} (version {1})? The current values "
-                   "stay in its history, and Edit › Undo takes the restore back.").format(when, version)  # fmt: skip
-        answer = QMessageBox.question(parent, _tr("Restore an earlier version"), text)
+        text = Dialogs.tr("Restore the values this incident had after the change of {0} (version {1})? The current "
+                          "values stay in its history, and Edit › Undo takes the restore back.")  # fmt: skip
+        text = text.format(when, version)
+        answer = QMessageBox.question(parent, Dialogs.tr("Restore an earlier version"), text)
         return answer == QMessageBox.StandardButton.Yes
 
 
@@ -121,6 +148,6 @@ class Tell:
 
     @classmethod
     def unexpected(cls, parent: QWidget | None, text: str, details: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Critical, _tr("Something went wrong"), text, parent=parent)
+        box = QMessageBox(QMessageBox.Icon.Critical, Dialogs.tr("Something went wrong"), text, parent=parent)
         box.setDetailedText(details)
         box.exec()

@@ -25,10 +25,6 @@ if TYPE_CHECKING:
 SAVE_BUTTONS = ("saveButton", "saveAndNewButton")
 
 
-def _tr(text: str) -> str:
-    return QApplication.translate("Durability", text)
-
-
 class _Progress(QObject):
     """Carries a copy's progress from the worker thread to the progress dialog."""
 
@@ -69,23 +65,25 @@ class Durability(QObject):
         self.read_only = found.read_only
         if found.read_only:
             window.setWindowTitle(
-                _tr("{0} (read-only) — Incident Logbook").format(describe(window.target))
+                Durability.tr("{0} (read-only) — Incident Logbook").format(describe(window.target))
             )  # fmt: skip
             asked = found.read_only == ASKED_READ_ONLY
-            self.read_only_label.setText(_tr("Read-only") if asked else _tr("Read-only: {0}").format(found.read_only))
+            self.read_only_label.setText(
+                Durability.tr("Read-only") if asked else Durability.tr("Read-only: {0}").format(found.read_only)
+            )
             self.read_only_label.setToolTip(
-                _tr("{0} can be read, searched and exported, but not changed: {1}. To edit it, open a copy in a "
-                    "folder you can write to.").format(describe(window.target), found.read_only)
+                Durability.tr("{0} can be read, searched and exported, but not changed: {1}. To edit it, open a copy "
+                              "in a folder you can write to.").format(describe(window.target), found.read_only)
             )  # fmt: skip
         self.read_only_label.setVisible(bool(found.read_only))
         self.network_label.setVisible(bool(found.network))
         if found.network:
-            self.network_label.setText(_tr("Network share: not safe"))
+            self.network_label.setText(Durability.tr("Network share: not safe"))
             self.network_label.setToolTip(found.network)
-            BackupQuestions.warn(window, _tr("Logbook on a network share"), found.network)
+            BackupQuestions.warn(window, Durability.tr("Logbook on a network share"), found.network)
         if found.migration_backup is not None:
             window.statusBar().showMessage(
-                _tr("{0} was updated for this version; the file as it was is kept as {1}").format(
+                Durability.tr("{0} was updated for this version; the file as it was is kept as {1}").format(
                     describe(window.target), found.migration_backup
                 )
             )
@@ -117,10 +115,10 @@ class Durability(QObject):
             button = form.findChild(QPushButton, name)
             if button is not None:
                 button.setEnabled(False)
-                button.setToolTip(_tr("The logbook is read-only: {0}.").format(self.read_only))
+                button.setToolTip(Durability.tr("The logbook is read-only: {0}.").format(self.read_only))
         for shortcut in form.findChildren(QShortcut):
             shortcut.setEnabled(False)
-        form.setWindowTitle(_tr("{0} (read-only)").format(form.windowTitle() or _tr("Incident")))
+        form.setWindowTitle(Durability.tr("{0} (read-only)").format(form.windowTitle() or Durability.tr("Incident")))
 
     def _take_daily_backup(self) -> None:
         logbook, self._daily_due = self._daily_due, None
@@ -128,7 +126,7 @@ class Durability(QObject):
             return
 
         def failed(error: Exception) -> None:
-            self.window.statusBar().showMessage(_tr("The daily backup was not taken: {0}").format(error))
+            self.window.statusBar().showMessage(Durability.tr("The daily backup was not taken: {0}").format(error))
             self.daily_backup_finished.emit(None)
 
         self.window.workers.submit(lambda: backups.daily_backup(logbook), self.daily_backup_finished.emit, failed)
@@ -140,19 +138,19 @@ class Durability(QObject):
         if is_url(window.target):
             return None
         logbook = Path(window.target).expanduser()
-        dialog, report = self._progress(_tr("Backing up {0}…").format(logbook.name), _tr("Back up"))
+        dialog, report = self._progress(Durability.tr("Backing up {0}…").format(logbook.name), Durability.tr("Back up"))
 
         def done(backup: Backup) -> None:
             dialog.reset()
             window.statusBar().showMessage(
-                _tr("Backed up to {0} ({1})").format(backup.path, backups.human_size(backup.size)), 10000
+                Durability.tr("Backed up to {0} ({1})").format(backup.path, backups.human_size(backup.size)), 10000
             )
             self.backup_finished.emit(backup)
 
         def failed(error: Exception) -> None:
             dialog.reset()
             if isinstance(error, BackupCancelled):
-                window.statusBar().showMessage(_tr("Backup cancelled; nothing was kept."), 8000)
+                window.statusBar().showMessage(Durability.tr("Backup cancelled; nothing was kept."), 8000)
             else:
                 window._show_error(error)
             self.backup_finished.emit(None)
@@ -181,7 +179,9 @@ class Durability(QObject):
         window = self.window
         logbook = Path(target if target is not None else window.target).expanduser()
         self._offering = True
-        dialog, report = self._progress(_tr("Restoring {0} from the backup…").format(logbook.name), _tr("Restore"))
+        dialog, report = self._progress(
+            Durability.tr("Restoring {0} from the backup…").format(logbook.name), Durability.tr("Restore")
+        )
 
         def done(prepared: PreparedRestore) -> None:
             dialog.reset()
@@ -191,7 +191,7 @@ class Durability(QObject):
             dialog.reset()
             self._offering = False
             if isinstance(error, BackupCancelled):
-                window.statusBar().showMessage(_tr("Restore cancelled; the logbook was not changed."), 8000)
+                window.statusBar().showMessage(Durability.tr("Restore cancelled; the logbook was not changed."), 8000)
             else:
                 window._show_error(error)
             self.restore_finished.emit(None)
@@ -220,9 +220,13 @@ class Durability(QObject):
             return
         self._offering = False
         if window.switch_to(prepared.logbook):
-            kept = _tr("; the file it replaced is kept as {0}").format(prepared.kept.path) if prepared.kept else ""
+            kept = (
+                Durability.tr("; the file it replaced is kept as {0}").format(prepared.kept.path)
+                if prepared.kept
+                else ""
+            )
             source = prepared.backup.describe() if isinstance(prepared.backup, Backup) else str(prepared.backup)
-            window.statusBar().showMessage(_tr("Restored from the backup of {0}{1}").format(source, kept))
+            window.statusBar().showMessage(Durability.tr("Restored from the backup of {0}{1}").format(source, kept))
         self.restore_finished.emit(prepared)
 
     def offer_restore(self, error: Exception, target: str | Path | None = None) -> bool:
@@ -245,7 +249,7 @@ class Durability(QObject):
 
     def _progress(self, label: str, title: str) -> tuple[QProgressDialog, Any]:
         """A window-modal progress dialog whose Cancel stops the copy, and the callback the copy reports to."""
-        dialog = QProgressDialog(label, _tr("Cancel"), 0, 0, self.window)
+        dialog = QProgressDialog(label, Durability.tr("Cancel"), 0, 0, self.window)
         dialog.setObjectName("backupProgress")
         dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -263,7 +267,7 @@ class Durability(QObject):
 
 
 def damaged_text(error: Exception, newest: Backup) -> str:
-    return _tr(
+    return Durability.tr(
         "{0}\n\nThe newest backup of it was taken {1}. Restore it? The damaged file is kept as a backup too, for a "
         "recovery tool. Changes made since the backup are not in it."
     ).format(error, newest.describe())
@@ -281,7 +285,7 @@ def restore_at_start(target: str | Path, error: LogbookError) -> bool | None:
         return None
     if not BackupQuestions.restore_damaged(None, damaged_text(error, newest)):
         return False
-    dialog = QProgressDialog(_tr("Restoring {0} from the backup…").format(logbook.name), "", 0, 0)
+    dialog = QProgressDialog(Durability.tr("Restoring {0} from the backup…").format(logbook.name), "", 0, 0)
     dialog.setObjectName("backupProgress")
     dialog.setCancelButton(None)
     dialog.setMinimumDuration(300)
@@ -295,7 +299,7 @@ def restore_at_start(target: str | Path, error: LogbookError) -> bool | None:
     try:
         backups.restore(newest, logbook, report)
     except (LogbookError, OSError) as failure:
-        BackupQuestions.warn(None, _tr("Restore from backup"), str(failure))
+        BackupQuestions.warn(None, Durability.tr("Restore from backup"), str(failure))
         return False
     finally:
         dialog.reset()

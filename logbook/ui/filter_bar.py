@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from logbook.domain.countries import all_countries
 from logbook.domain.enums import EventType, LabelledEnum, Outcome, Verification
 from logbook.domain.filters import IncidentFilter
+from logbook.ui.translations import translated_label
 
 NO_DATE = QDate(1900, 1, 1)  # the minimum of the date edits, shown as "any"
 SEARCH_DELAY_MS = 250
@@ -37,7 +38,7 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText(self.tr("Search title, notes, places, people, sources…"))
         self.search.setClearButtonEnabled(True)
         self.search.setAccessibleName(self.tr("Search"))
-        self.search.setMinimumWidth(300)
+        self.search.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 20)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._emit)
         self.search.textChanged.connect(self._search_timer.start)
@@ -64,7 +65,7 @@ class FilterBar(QWidget):
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.country.currentIndexChanged.connect(self._emit)
-        self.country.setMinimumContentsLength(14)
+        self.country.setMinimumContentsLength(11)
         self.country.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         layout.addWidget(self.country, 1)
 
@@ -82,6 +83,15 @@ class FilterBar(QWidget):
         self.clear_button.setToolTip(self.tr("Show every incident again"))
         self.clear_button.clicked.connect(self.clear)
         layout.addWidget(self.clear_button)
+        for widget, tip in (
+            (self.date_from, self.tr("Only incidents on or after this day, the day itself included (“any”: no limit)")),
+            (self.date_to, self.tr("Only incidents on or before this day, the day itself included (“any”: no limit)")),
+            (self.country, self.tr("Only incidents in this country: type any part of its name")),
+            (self.event_type, self.tr("Only incidents of this event type")),
+            (self.outcome, self.tr("Only incidents with this outcome")),
+            (self.verification, self.tr("Only incidents verified this far")),
+        ):
+            widget.setToolTip(tip)
 
     def _date_edit(self, name: str, label: str) -> QDateEdit:
         edit = QDateEdit(self)
@@ -99,10 +109,9 @@ class FilterBar(QWidget):
         combo = QComboBox(self)
         combo.setObjectName(name)
         combo.setAccessibleName(label)
-        combo.setToolTip(label)
         combo.addItem(everything, None)
         for member in enum:
-            combo.addItem(member.label, member.value)
+            combo.addItem(translated_label(member), member.value)
         combo.currentIndexChanged.connect(self._emit)
         return combo
 
@@ -125,18 +134,35 @@ class FilterBar(QWidget):
         )
 
     def clear(self) -> None:
+        self.set_filter(IncidentFilter())
+        self._emit()
+
+    def set_filter(self, incident_filter: IncidentFilter) -> None:
+        """Show ``incident_filter`` in the fields (a logbook's remembered filter) without emitting filter_changed:
+        the caller queries once. What a field cannot show (a second country, a code no longer known) is dropped,
+        so current_filter() afterwards is exactly what the fields show."""
         widgets = (self.search, self.date_from, self.date_to, self.country, self.event_type, self.outcome,
                    self.verification)  # fmt: skip
         for widget in widgets:
             widget.blockSignals(True)
-        self.search.clear()
-        self.date_from.setDate(NO_DATE)
-        self.date_to.setDate(NO_DATE)
-        for combo in (self.country, self.event_type, self.outcome, self.verification):
-            combo.setCurrentIndex(0)
+        self._search_timer.stop()
+        self.search.setText(incident_filter.search)
+        for edit, day in ((self.date_from, incident_filter.date_from), (self.date_to, incident_filter.date_to)):
+            edit.setDate(NO_DATE if day is None else QDate(day.year, day.month, day.day))
+        for combo, codes in (
+            (self.country, incident_filter.countries),
+            (self.event_type, incident_filter.event_types),
+            (self.outcome, incident_filter.outcomes),
+            (self.verification, incident_filter.verifications),
+        ):
+            combo.setCurrentIndex(max(combo.findData(codes[0]), 0) if codes else 0)
         for widget in widgets:
             widget.blockSignals(False)
-        self._emit()
+
+    def set_date_format(self, qt_format: str) -> None:
+        """Show the range's dates as the table does (Preferences › Date format)."""
+        for edit in (self.date_from, self.date_to):
+            edit.setDisplayFormat(qt_format)
 
     def _emit(self) -> None:
         self._search_timer.stop()

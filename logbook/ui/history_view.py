@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QItemSelection,
     QItemSelectionModel,
@@ -28,28 +29,45 @@ from PySide6.QtWidgets import (
 from logbook.domain.history import HISTORY_FIELDS, FieldChange, HistoryAction, HistoryEntry, readable
 from logbook.store.errors import LogbookError
 from logbook.store.repository import Repository
+from logbook.ui.accessibility import fill_in
 from logbook.ui.dialogs import Ask, Tell
 from logbook.ui.record_list_model import RecordListModel
 
 EMPTY = "—"
-# The form's names for the fields, so the history speaks as the form does.
+# The form's names for the fields (in its translation context), so the history speaks as the form does.
 _FIELD_LABELS = {
-    "date_start": "Start date", "date_end": "End date", "date_precision": "Date precision", "country": "Country",
-    "admin1": "Province", "location": "Location", "latitude": "Latitude", "longitude": "Longitude",
-    "geo_precision": "Place precision", "event_type": "Event type", "weapon": "Weapon", "target_type": "Target type",
-    "target": "Target", "perpetrator": "Perpetrator", "attribution": "Attribution", "attributed_by": "Attributed by",
-    "outcome": "Outcome", "damage": "Damage", "killed_min": "Killed (at least)", "killed_max": "Killed (at most)",
-    "injured_min": "Injured (at least)", "injured_max": "Injured (at most)", "verification": "Verification",
-    "title": "Title", "notes": "Notes", "sources": "Sources", "tags": "Tags",
-}  # fmt: skip
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("HistoryView", text)
+    "date_start": QT_TRANSLATE_NOOP("IncidentForm", "Start date"),
+    "date_end": QT_TRANSLATE_NOOP("IncidentForm", "End date"),
+    "date_precision": QT_TRANSLATE_NOOP("IncidentForm", "Date precision"),
+    "country": QT_TRANSLATE_NOOP("IncidentForm", "Country"),
+    "admin1": QT_TRANSLATE_NOOP("IncidentForm", "Province"),
+    "location": QT_TRANSLATE_NOOP("IncidentForm", "Location"),
+    "latitude": QT_TRANSLATE_NOOP("IncidentForm", "Latitude"),
+    "longitude": QT_TRANSLATE_NOOP("IncidentForm", "Longitude"),
+    "geo_precision": QT_TRANSLATE_NOOP("IncidentForm", "Place precision"),
+    "event_type": QT_TRANSLATE_NOOP("IncidentForm", "Event type"),
+    "weapon": QT_TRANSLATE_NOOP("IncidentForm", "Weapon"),
+    "target_type": QT_TRANSLATE_NOOP("IncidentForm", "Target type"),
+    "target": QT_TRANSLATE_NOOP("IncidentForm", "Target"),
+    "perpetrator": QT_TRANSLATE_NOOP("IncidentForm", "Perpetrator"),
+    "attribution": QT_TRANSLATE_NOOP("IncidentForm", "Attribution"),
+    "attributed_by": QT_TRANSLATE_NOOP("IncidentForm", "Attributed by"),
+    "outcome": QT_TRANSLATE_NOOP("IncidentForm", "Outcome"),
+    "damage": QT_TRANSLATE_NOOP("IncidentForm", "Damage"),
+    "killed_min": QT_TRANSLATE_NOOP("IncidentForm", "Killed (at least)"),
+    "killed_max": QT_TRANSLATE_NOOP("IncidentForm", "Killed (at most)"),
+    "injured_min": QT_TRANSLATE_NOOP("IncidentForm", "Injured (at least)"),
+    "injured_max": QT_TRANSLATE_NOOP("IncidentForm", "Injured (at most)"),
+    "verification": QT_TRANSLATE_NOOP("IncidentForm", "Verification"),
+    "title": QT_TRANSLATE_NOOP("IncidentForm", "Title"),
+    "notes": QT_TRANSLATE_NOOP("IncidentForm", "Notes"),
+    "sources": QT_TRANSLATE_NOOP("IncidentForm", "Sources"),
+    "tags": QT_TRANSLATE_NOOP("IncidentForm", "Tags"),
+}
 
 
 def field_label(field: str) -> str:
-    return _tr(_FIELD_LABELS.get(field, field))
+    return QCoreApplication.translate("IncidentForm", _FIELD_LABELS.get(field, field))
 
 
 def when(entry: HistoryEntry) -> str:
@@ -61,17 +79,25 @@ def what(entry: HistoryEntry) -> str:
     imported = entry.import_file is not None
     action = entry.action
     if action is HistoryAction.CREATED:
-        text = _tr("Added by import of {file}") if imported else _tr("Created")
+        text = HistoryDialog.tr("Added by import of {file}") if imported else HistoryDialog.tr("Created")
     elif action is HistoryAction.EDITED:
-        text = _tr("Changed by import of {file}") if imported else _tr("Edited")
+        text = HistoryDialog.tr("Changed by import of {file}") if imported else HistoryDialog.tr("Edited")
     elif action is HistoryAction.DELETED:
-        text = _tr("Moved to the trash with the import of {file}") if imported else _tr("Moved to the trash")
+        text = (
+            HistoryDialog.tr("Moved to the trash with the import of {file}")
+            if imported
+            else HistoryDialog.tr("Moved to the trash")
+        )
     elif action is HistoryAction.RESTORED:
-        text = _tr("Restored from the trash by import of {file}") if imported else _tr("Restored from the trash")
+        text = (
+            HistoryDialog.tr("Restored from the trash by import of {file}")
+            if imported
+            else HistoryDialog.tr("Restored from the trash")
+        )
     elif action is HistoryAction.PURGED:
-        text = _tr("Deleted for good")
+        text = HistoryDialog.tr("Deleted for good")
     else:
-        text = _tr("Version {version} restored")
+        text = HistoryDialog.tr("Version {version} restored")
     return text.format(file=entry.import_file, version=entry.reverted_to)
 
 
@@ -169,6 +195,8 @@ class HistoryDialog(QDialog):
         self.table = QTableView(self)
         self.table.setObjectName("changeTable")
         self.table.setAccessibleName(self.tr("Changes"))
+        self.table.setAccessibleDescription(self.tr("Each change, newest first: when, who, what, and each field's "
+                                                    "old and new value"))  # fmt: skip
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -198,6 +226,7 @@ class HistoryDialog(QDialog):
         close.setAccessibleName(close.text())
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fill_in(self)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.refresh()
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,7 +22,9 @@ from shiboken6 import isValid
 
 from logbook.store.errors import LogbookError
 from logbook.store.repository import ImportEntry, Repository
+from logbook.ui.accessibility import fill_in
 from logbook.ui.dialogs import Ask, Tell
+from logbook.ui.numbers import count_text
 from logbook.ui.record_list_model import RecordListModel
 from logbook.ui.workers import Workers
 
@@ -62,7 +64,7 @@ class ImportHistoryModel(RecordListModel):
         if column == self.COL_TIME:
             return record.imported_at.replace("T", " ").rstrip("Z")
         counts = (record.added, record.updated, record.rejected, record.skipped, record.live)
-        return QLocale().toString(counts[column - self.COL_ADDED])
+        return count_text(counts[column - self.COL_ADDED])
 
 
 class ImportHistoryDialog(QDialog):
@@ -87,6 +89,7 @@ class ImportHistoryDialog(QDialog):
         self.table = QTableView(self)
         self.table.setObjectName("historyTable")
         self.table.setAccessibleName(self.tr("Imports"))
+        self.table.setAccessibleDescription(self.tr("Each import with its file, time and counts"))
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -104,8 +107,10 @@ class ImportHistoryDialog(QDialog):
         )
         self.restore_button = self._button(buttons, self.tr("Restore"), "restoreImportButton", self.restore_selected)
         self.restore_button.setToolTip(self.tr("Bring back from the trash the incidents this import added"))
+        self.remove_button.setToolTip(self.tr("Move the incidents the selected import added to the trash"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fill_in(self)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
 
@@ -155,7 +160,7 @@ class ImportHistoryDialog(QDialog):
             return
         self._run(
             lambda: self._repository.remove_import(entry.id),
-            lambda count: self.tr("Moved %n incident(s) imported from {0} to the trash.", "", count).format(
+            lambda count: self.tr("Moved %Ln incident(s) imported from {0} to the trash.", "", count).format(
                 entry.file_name
             ),
             entry.id,
@@ -167,7 +172,7 @@ class ImportHistoryDialog(QDialog):
             return
         self._run(
             lambda: self._repository.restore_import(entry.id),
-            lambda count: self.tr("Restored %n incident(s) imported from {0}.", "", count).format(entry.file_name),
+            lambda count: self.tr("Restored %Ln incident(s) imported from {0}.", "", count).format(entry.file_name),
             entry.id,
         )
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QDate, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QIcon, QKeyEvent, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCalendarWidget,
     QComboBox,
     QCompleter,
@@ -26,7 +28,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QStyle,
-    QStyleOption,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -51,19 +52,49 @@ from logbook.domain.record import IncidentDraft
 from logbook.domain.validation import FieldProblem, validate
 from logbook.store.errors import ConflictError, LogbookError
 from logbook.store.repository import Repository
+from logbook.ui import icons, theme
+from logbook.ui.accessibility import fill_in
 from logbook.ui.casualty_input import CasualtyInput
 from logbook.ui.completions import Completions
 from logbook.ui.conflict_dialog import ConflictDialog
 from logbook.ui.history_view import HistoryDialog
 from logbook.ui.sources_editor import SourcesEditor
+from logbook.ui.translations import translated_label
 
 # Room left on the screen for the window frame and a desktop panel.
 SCREEN_ALLOWANCE = QSize(40, 80)
-ERROR_STYLE = "color: #b3261e;"
+# The form's own keys, for its shortcuts and for Help › Keyboard shortcuts (form_shortcuts). Next and previous
+# are Ctrl+PgDown/PgUp, the "next page" of spreadsheets and browsers: Alt+Down opens a list or the calendar.
+SAVE_KEYS = (QKeySequence.StandardKey.Save, "Ctrl+Return", "Ctrl+Enter")
+SAVE_AND_NEW_KEYS = ("Ctrl+Shift+Return", "Ctrl+Shift+Enter")
+NEXT_KEYS = ("Ctrl+PgDown",)
+PREVIOUS_KEYS = ("Ctrl+PgUp",)
+HISTORY_KEYS = ("Ctrl+H",)
+Neighbour = Callable[[int, int], int | None]  # (incident id, step) -> the id that many rows on, in the table
 
 
-def _translate(text: str) -> str:
-    return QCoreApplication.translate("IncidentForm", text)
+def key_sequences(keys: tuple[QKeySequence.StandardKey | str, ...]) -> list[QKeySequence]:
+    """Each key as a sequence; a standard key brings all of the platform's bindings for it."""
+    found: list[QKeySequence] = []
+    for key in keys:
+        found += QKeySequence.keyBindings(key) if isinstance(key, QKeySequence.StandardKey) else [QKeySequence(key)]
+    return list(dict.fromkeys(found))
+
+
+def form_shortcuts() -> list[tuple[str, list[QKeySequence]]]:
+    """What each of the form's keys does, for Help › Keyboard shortcuts."""
+    keys = QKeySequence
+    return [
+        (IncidentForm.tr("Save and close"), key_sequences(SAVE_KEYS)),
+        (IncidentForm.tr("Save, then a new incident from the same report"), key_sequences(SAVE_AND_NEW_KEYS)),
+        (IncidentForm.tr("Next incident in the table's order"), key_sequences(NEXT_KEYS)),
+        (IncidentForm.tr("Previous incident in the table's order"), key_sequences(PREVIOUS_KEYS)),
+        (IncidentForm.tr("History of this incident"), key_sequences(HISTORY_KEYS)),
+        (IncidentForm.tr("Cancel (asks before unsaved changes are lost)"), [keys(Qt.Key.Key_Escape)]),
+        (IncidentForm.tr("Next field, previous field"), [keys(Qt.Key.Key_Tab), keys("Shift+Tab")]),
+        (IncidentForm.tr("Pick a date from a calendar; open a list"), [keys("Alt+Down"), keys(Qt.Key.Key_F4)]),
+        (IncidentForm.tr("Edit a source's cell (Tab goes on to the next cell)"), [keys(Qt.Key.Key_F2)]),
+    ]
 
 
 class ConfirmDiscard:
@@ -73,12 +104,26 @@ class ConfirmDiscard:
     def ask(cls, parent: QWidget) -> bool:
         answer = QMessageBox.question(
             parent,
-            _translate("Discard changes?"),
-            _translate("This incident has changes that are not saved. Discard them?"),
+            IncidentForm.tr("Discard changes?"),
+            IncidentForm.tr("This incident has changes that are not saved. Discard them?"),
             QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Discard
+
+    @classmethod
+    def save_or_discard(cls, parent: QWidget) -> bool | None:
+        """Before the form goes on to another incident: True to save the changes first, False to discard them,
+        None to stay."""
+        button = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            parent,
+            IncidentForm.tr("Save changes?"),
+            IncidentForm.tr("This incident has changes that are not saved. Save them before going on?"),
+            button.Save | button.Discard | button.Cancel,
+            button.Save,
+        )
+        return {button.Save: True, button.Discard: False}.get(answer)
 
 
 class FormMessages:
@@ -98,27 +143,13 @@ class DateInput(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText(self.tr("YYYY-MM-DD"))
-        action = self.addAction(
-            QIcon.fromTheme("x-office-calendar", self._arrow()), QLineEdit.ActionPosition.TrailingPosition
-        )
+        action = self.addAction(icons.icon("view-calendar"), QLineEdit.ActionPosition.TrailingPosition)
         action.setText(self.tr("Pick from a calendar"))
         action.setToolTip(self.tr("Pick from a calendar (Alt+Down)"))
         action.triggered.connect(self.show_calendar)
         for button in self.findChildren(QToolButton):  # the line edit shows the action as this button
             button.setObjectName("calendarButton")
             button.setAccessibleName(action.text())
-
-    def _arrow(self) -> QIcon:
-        """The style's own small down arrow, as on the combo boxes beside it, where there is no calendar icon."""
-        pixmap = QPixmap(16, 16)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        option = QStyleOption()
-        option.initFrom(self)
-        option.rect = QRect(3, 3, 10, 10)
-        painter = QPainter(pixmap)
-        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorArrowDown, option, painter, self)
-        painter.end()
-        return QIcon(pixmap)
 
     def date(self) -> dt.date | None:
         """None when empty; ValueError when the text is not a date."""
@@ -167,6 +198,7 @@ class IncidentForm(QDialog):
 
     incident_saved = Signal(int)
     version_restored = Signal(object)  # the HistoryEntry of an earlier version restored from the form's history
+    moved = Signal(int)  # the form went on to another incident (next or previous): its id
 
     def __init__(
         self,
@@ -174,12 +206,15 @@ class IncidentForm(QDialog):
         incident_id: int | None = None,
         parent: QWidget | None = None,
         completions: Completions | None = None,
+        neighbour: Neighbour | None = None,
     ) -> None:
-        """``completions`` are the window's shared lists; a form on its own reads its own at once."""
+        """``completions`` are the window's shared lists; a form on its own reads its own at once. ``neighbour``
+        finds the next and previous incidents in the window's table; without it the form stays on one."""
         super().__init__(parent)
         self.setObjectName("incidentForm")
         self._repository = repository
         self._incident_id = incident_id
+        self._neighbour = neighbour
         self._version: int | None = None
         self._opened_draft: IncidentDraft | None = None  # as last shown from the logbook: what a conflict compares to
         self.saved_over_conflict = False  # the last save merged with someone else's (the window reads it again)
@@ -253,6 +288,35 @@ class IncidentForm(QDialog):
             self._show_draft(stored)
             self.saved_over_conflict = True
             return stored
+
+    def go_to(self, step: int) -> bool:
+        """Show the incident ``step`` rows on in the window's table (-1: the one before); unsaved changes are
+        saved or discarded first, as the user says. False when there is none there or the user stays."""
+        if self._neighbour is None or self._incident_id is None:
+            return False
+        target = self._neighbour(self._incident_id, step)  # where the table has it now, before a save moves it
+        if target is None:
+            QApplication.beep()
+            return False
+        if self.has_unsaved_edits():
+            save_first = ConfirmDiscard.save_or_discard(self)
+            if save_first is None or (save_first and not self.save()):
+                return False
+        try:
+            draft = self._repository.get(target)
+        except LogbookError as error:  # deleted for good elsewhere since the table was read
+            FormMessages.warn(self, self.tr("Incident not shown"), str(error))
+            return False
+        self._incident_id = target
+        self._show_draft(draft)
+        self.moved.emit(target)
+        return True
+
+    def show_next(self) -> bool:
+        return self.go_to(1)
+
+    def show_previous(self) -> bool:
+        return self.go_to(-1)
 
     def reject(self) -> None:
         """Cancel, Esc and closing the window all come here: ask before edits are lost."""
@@ -338,6 +402,7 @@ class IncidentForm(QDialog):
         self._add_row(notes, self.tr("Notes"), self._notes, "notes", {"notes": self._notes})
         self._tags = self._text_row(notes, self.tr("Tags"), "tags", "tags")
         self._tags.setPlaceholderText(self.tr("Separated by “; ”, e.g. Iraq; drone"))
+        self._explain_fields()
 
         content = QWidget()
         content.setObjectName("formContent")
@@ -362,14 +427,25 @@ class IncidentForm(QDialog):
         self._save_button.setDefault(True)
         self._save_button.setToolTip(self.tr("Save and close (Ctrl+S)"))
         self._save_and_new_button = self._button(self.tr("Save and new"), "saveAndNewButton")
-        self._save_and_new_button.setToolTip(self.tr("Save, then start the next incident from the same report"))
+        self._save_and_new_button.setToolTip(
+            self.tr("Save, then start the next incident from the same report (Ctrl+Shift+Enter)")
+        )
         self._cancel_button = self._button(self.tr("Cancel"), "cancelButton")
+        self._cancel_button.setToolTip(self.tr("Close the form without saving; asks first when there are changes"))
         self._history_button = self._button(self.tr("History…"), "historyButton")
         self._history_button.setToolTip(self.tr("Every change to this incident: when, by whom, each field's old and "
                                                 "new value; restore an earlier version"))  # fmt: skip
         self._history_button.clicked.connect(self.show_history)
+        history_action = QAction(self)
+        history_action.setShortcuts(key_sequences(HISTORY_KEYS))
+        history_action.triggered.connect(self._history_button.click)
         buttons = QHBoxLayout()
         buttons.addWidget(self._history_button)
+        self.previous_action = self._move(self.tr("Previous incident"), PREVIOUS_KEYS, "go-previous", buttons)
+        self.previous_action.triggered.connect(self.show_previous)
+        self.next_action = self._move(self.tr("Next incident"), NEXT_KEYS, "go-next", buttons)
+        self.next_action.triggered.connect(self.show_next)
+        self.addActions([history_action, self.previous_action, self.next_action])
         buttons.addStretch(1)
         for button in (self._save_button, self._save_and_new_button, self._cancel_button):
             buttons.addWidget(button)
@@ -379,12 +455,52 @@ class IncidentForm(QDialog):
         layout.addLayout(buttons)
         for first, second in itertools.pairwise(self._chain):
             QWidget.setTabOrder(first, second)
+        fill_in(self)
+        # what each field is, to say again after the problems a save finds in it (_show_problems)
+        self._descriptions = {target: target.accessibleDescription() for target, _error in self._slots.values()}
 
         self._save_button.clicked.connect(self._save_and_close)
         self._save_and_new_button.clicked.connect(self._save_and_start_next)
         self._cancel_button.clicked.connect(self.reject)
-        for keys in (QKeySequence.StandardKey.Save, QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")):
-            QShortcut(keys, self).activated.connect(self._save_and_close)
+        for keys, slot in ((SAVE_KEYS, self._save_and_close), (SAVE_AND_NEW_KEYS, self._save_and_start_next)):
+            for key in key_sequences(keys):
+                QShortcut(key, self).activated.connect(slot)
+
+    def _move(self, text: str, keys: tuple[str, ...], icon: str, buttons: QHBoxLayout) -> QAction:
+        """Next or previous: an action with its keys, and a button for it beside History."""
+        action = QAction(icons.icon(icon), text, self)
+        action.setShortcuts(key_sequences(keys))
+        shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        action.setToolTip(self.tr("{0} in the table's order ({1})").format(text, shortcut))
+        button = QToolButton(self)
+        button.setObjectName(f"{icon.removeprefix('go-')}Button")
+        button.setDefaultAction(action)
+        if self._neighbour is None:  # a form on its own: there is no table to go through
+            button.hide()
+        buttons.addWidget(button)
+        self._chain.append(button)
+        return action
+
+    def _explain_fields(self) -> None:
+        """What a field means, where its label and placeholder do not say: as its tooltip, and so (fill_in) as
+        what a screen reader says about it."""
+        for widget, tip in (
+            (self._date_start, self.tr("The day it happened, or the first day (YYYY-MM-DD; Alt+Down: a calendar)")),
+            (self._date_end, self.tr("The last day of an incident over several days (YYYY-MM-DD)")),
+            (self._date_precision, self.tr("How exactly the date is known: “mid-October” is month precision")),
+            (self._country, self.tr("The country it happened in: type any part of its name")),
+            (self._geo_precision, self.tr("How exactly the coordinates locate it")),
+            (self._event_type, self.tr("Attack: on the monitored force; strike: by it; clash: both sides")),
+            (self._weapon, self.tr("The weapon reported")),
+            (self._target_type, self.tr("The kind of target")),
+            (self._target, self.tr("The target as reported, e.g. a base or a convoy")),
+            (self._outcome, self.tr("Intercepted by defences, missed (did not reach its target) or hit")),
+            (self._damage, self.tr("The damage reported")),
+            (self._attribution, self.tr("Claimed by the perpetrator, attributed or suspected by someone, or denied")),
+            (self._verification, self.tr("How well the reports are confirmed")),
+            (self._notes, self.tr("Free text: what the reports say, in more detail")),
+        ):
+            widget.setToolTip(tip)
 
     def _group(self, title: str) -> QFormLayout:
         box = QGroupBox(title, self)  # owned by the dialog until the layout takes it
@@ -406,7 +522,7 @@ class IncidentForm(QDialog):
         error = QLabel()
         error.setObjectName(f"{name}Error")
         error.setWordWrap(True)
-        error.setStyleSheet(ERROR_STYLE)
+        theme.show_as_error(error)
         error.hide()
         box = QWidget()
         column = QVBoxLayout(box)
@@ -461,7 +577,7 @@ class IncidentForm(QDialog):
         if empty is not None:
             combo.addItem(empty, "")
         for member in enum:
-            combo.addItem(self.tr(member.label), member.value)
+            combo.addItem(translated_label(member), member.value)
         self._add_row(form, text, combo, name, {field: combo})
         return combo
 
@@ -549,6 +665,8 @@ class IncidentForm(QDialog):
             name = draft.title or (draft.date_start.isoformat() if draft.date_start else "")
             self.setWindowTitle(self.tr("Edit incident — {name}").format(name=name))
         self._history_button.setEnabled(self._incident_id is not None)
+        for action in (self.previous_action, self.next_action):
+            action.setEnabled(self._incident_id is not None and self._neighbour is not None)
         self._baseline = self._state()
 
     def _read(self) -> tuple[IncidentDraft, list[FieldProblem]]:
@@ -632,11 +750,12 @@ class IncidentForm(QDialog):
             return None
 
     def _show_problems(self, problems: list[FieldProblem]) -> None:
-        """Each problem under its own field (and as that field's accessible description); focus to the first."""
+        """Each problem under its own field (and first in that field's accessible description); focus to the
+        first."""
         for target, error in self._slots.values():
             error.clear()
             error.hide()
-            target.setAccessibleDescription("")
+            target.setAccessibleDescription(self._descriptions[target])
         by_target: dict[QWidget, list[str]] = {}
         by_label: dict[QLabel, list[str]] = {}
         for problem in problems:
@@ -648,7 +767,7 @@ class IncidentForm(QDialog):
             error.setText("\n".join(messages))
             error.show()
         for target, messages in by_target.items():
-            target.setAccessibleDescription(" ".join(messages))
+            target.setAccessibleDescription(" ".join([*messages, self._descriptions[target]]))
         if by_target:
             first = min(by_target, key=self._chain.index)
             first.setFocus(Qt.FocusReason.OtherFocusReason)

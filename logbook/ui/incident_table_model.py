@@ -15,6 +15,8 @@ from logbook.domain.enums import Attribution, EventType, LabelledEnum, Outcome, 
 from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
 from logbook.domain.record import format_range
 from logbook.store.repository import ROW_COLUMNS, Repository
+from logbook.ui.numbers import DateStyle, count_text, date_text
+from logbook.ui.translations import translated_label
 from logbook.ui.workers import Workers
 
 COL_DATE, COL_COUNTRY, COL_LOCATION, COL_EVENT_TYPE, COL_WEAPON, COL_OUTCOME = range(6)
@@ -46,19 +48,16 @@ PAGE_SIZE = 256
 CACHED_PAGES = 64
 
 
-def format_date(start: dt.date, end: dt.date | None, precision: str) -> str:
-    """A date as its precision allows: "2023-10" is a month, not the first of October."""
-
-    def one(day: dt.date) -> str:
-        if precision == "year":
-            return f"{day.year}"
-        if precision == "month":
-            return f"{day.year}-{day.month:02d}"
-        return day.isoformat()
-
-    text = one(start)
-    if end is not None and one(end) != text:
-        text = f"{text} – {one(end)}"
+def format_date(start: dt.date, end: dt.date | None, precision: str, style: DateStyle = DateStyle.ISO) -> str:
+    """A date as its precision allows: "2023-10" is a month, not the first of October. An ISO range leaves out
+    what its end shares with its start (2023-10-27–11-02, 2023-11-06–07), as ISO 8601 allows, to fit the column."""
+    text = date_text(start, style, precision)
+    if end is not None and (last := date_text(end, style, precision)) != text:
+        if style is DateStyle.ISO and precision != "year":
+            shared = 8 if last[:8] == text[:8] and precision != "month" else 5 if last[:5] == text[:5] else 0
+            text = f"{text}–{last[shared:]}"
+        else:
+            text = f"{text} – {last}"
     return f"{text} (week)" if precision == "week" else text
 
 
@@ -82,6 +81,7 @@ class IncidentTableModel(QAbstractTableModel):
         self._complete = True  # False from a reload until its whole snapshot is in place
         self._partial = False  # showing only the first page of the current query
         self._load_due = self._first_page_wanted = False  # a load is requested for the next turn of the loop
+        self.date_style = DateStyle.ISO
         self._headers = (
             self.tr("Date"), self.tr("Country"), self.tr("Location"), self.tr("Event type"), self.tr("Weapon"),
             self.tr("Outcome"), self.tr("Killed"), self.tr("Injured"), self.tr("Perpetrator"),
@@ -97,6 +97,13 @@ class IncidentTableModel(QAbstractTableModel):
     @property
     def sort_order(self) -> SortOrder:
         return self._order
+
+    def set_date_style(self, style: DateStyle) -> None:
+        """Show the dates in ``style`` (Preferences › Date format); only the date column is painted again."""
+        if style != self.date_style:
+            self.date_style = style
+            if self._ids:
+                self.dataChanged.emit(self.index(0, COL_DATE), self.index(len(self._ids) - 1, COL_DATE))
 
     def set_repository(self, repository: Repository) -> None:
         self._repository = repository
@@ -285,16 +292,16 @@ class IncidentTableModel(QAbstractTableModel):
             return row[_FIELD[name]]
 
         if column == COL_DATE:
-            return format_date(field("date_start"), field("date_end"), field("date_precision"))
+            return format_date(field("date_start"), field("date_end"), field("date_precision"), self.date_style)
         if column == COL_COUNTRY:
             return country_name(field("country"))
         if column == COL_KILLED:
-            return format_range(field("killed_min"), field("killed_max"))
+            return format_range(field("killed_min"), field("killed_max"), count_text)
         if column == COL_INJURED:
-            return format_range(field("injured_min"), field("injured_max"))
+            return format_range(field("injured_min"), field("injured_max"), count_text)
         if column in _ENUM_COLUMNS:
             name, enum = _ENUM_COLUMNS[column]
-            return enum(field(name)).label
+            return translated_label(enum(field(name)))
         return field(_TEXT_COLUMNS[column]) or ""
 
     def _row(self, row: int) -> tuple[Any, ...] | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QObject, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoStack
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -16,29 +17,34 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressDialog,
     QSplitter,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from logbook import paths
-from logbook.domain.filters import IncidentFilter, SortOrder
+from logbook.domain.filters import IncidentFilter
 from logbook.domain.history import HistoryEntry
 from logbook.domain.summary import Tallies, adjusted, summarise
 from logbook.services.formats import ExportCancelled, ExportFormat, export
-from logbook.store.engine import describe, open_logbook
+from logbook.store.engine import describe, is_url, open_logbook
 from logbook.store.errors import LogbookError
 from logbook.store.repository import ROW_COLUMNS, Repository
+from logbook.ui import accessibility, icons
 from logbook.ui.change_watcher import ChangeWatcher
 from logbook.ui.completions import Completions
 from logbook.ui.dialogs import Ask, Tell
 from logbook.ui.durability import Durability
 from logbook.ui.filter_bar import FilterBar
-from logbook.ui.incident_table_model import COL_DATE, COL_TITLE, COLUMN_SORT_KEYS, IncidentTableModel
+from logbook.ui.incident_table_model import COL_DATE, COL_INJURED, COL_KILLED, COL_TITLE, IncidentTableModel
+from logbook.ui.numbers import count_text
+from logbook.ui.preferences import NEUTRALISE_KEY, PreferencesDialog, apply_preferences, csv_bom, settings
+from logbook.ui.resources import resource_path
 from logbook.ui.summary_panel import SummaryPanel
 from logbook.ui.trash_dialog import TrashDialog
 from logbook.ui.undo_commands import CreateCommand, EditCommand, ImportCommand, TrashCommand
+from logbook.ui.view_state import LogbookViews
+from logbook.ui.welcome import TableArea, TableState
 from logbook.ui.workers import Workers
 
 RECENT_LIMIT = 8
@@ -46,17 +52,13 @@ RECENT_TALLIES = 8  # summaries of recent filters kept, to go back to one at onc
 ROW_HEIGHT_PADDING = 6
 # Typical widths in characters (date, country, location, event type, weapon, outcome, killed, injured,
 # perpetrator, attribution, verification, title): sized once from the font, never to contents.
-COLUMN_CHARACTERS = (10, 9, 14, 7, 7, 9, 5, 5, 13, 9, 10, 40)
+COLUMN_CHARACTERS = (16, 9, 14, 7, 7, 9, 5, 5, 13, 9, 10, 40)
 
 
 class _Progress(QObject):
     """Carries an export's progress from the worker thread to the progress dialog."""
 
     changed = Signal(int, int)
-
-
-def settings() -> QSettings:
-    return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
 
 
 class MainWindow(QMainWindow):
@@ -84,35 +86,45 @@ class MainWindow(QMainWindow):
         self.model = IncidentTableModel(repository, self.workers, self)
         self.filter_bar = FilterBar(self)
         self.table = self._make_table()
+        self._announce_sort()
         self.summary_panel = SummaryPanel(self)
+        # the filter bar spans the table and the summary: it filters both, and the two share the width below it
         centre = QWidget(self)
         centre_layout = QVBoxLayout(centre)
-        centre_layout.setContentsMargins(6, 6, 0, 0)
+        centre_layout.setContentsMargins(6, 6, 6, 0)
         centre_layout.addWidget(self.filter_bar)
-        centre_layout.addWidget(self.table)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.table_area = TableArea(self.table, centre)  # the table, or the welcome of an empty logbook
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, centre)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.table_area)
         self.splitter.addWidget(self.summary_panel)
         self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(self.splitter)
+        centre_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(centre)
         self.count_label = QLabel(self)
         self.count_label.setObjectName("incidentCount")
         self.statusBar().addPermanentWidget(self.count_label)
 
         self.durability = Durability(self)  # backups, read-only and damaged logbooks, network shares
+        self.views = LogbookViews(self)  # each logbook's columns, splitter, sort and filter; the column chooser
         self._make_actions()
+        self.table_area.add_buttons(self.new_action, self.import_action, self.open_sample_action,
+                                    self.clear_filters_action)  # fmt: skip
         self.filter_bar.filter_changed.connect(self._filter_changed)
         self.model.first_page_shown.connect(self._update_count)
         self.model.loaded.connect(self._snapshot_loaded)
         self.model.placed.connect(self._incident_placed)
         self.model.load_failed.connect(self._show_error)
+        for shown in (self.model.first_page_shown, self.model.loaded, self.summary_shown):
+            shown.connect(self._update_table_state)
         self.model.modelReset.connect(self._update_actions)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self.change_watcher = ChangeWatcher(self)
         self.change_watcher.changed.connect(self._changed_elsewhere)
 
+        accessibility.fill_in(self)  # names and descriptions of the controls from their labels and tooltips
+        apply_preferences(self)
         self._restore_layout()
         self._logbook_opened()
 
@@ -130,6 +142,7 @@ class MainWindow(QMainWindow):
         table.setSortingEnabled(True)
         header = table.horizontalHeader()
         header.setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._announce_sort)
         header.setSectionsMovable(True)
         header.setHighlightSections(False)
         digit = table.fontMetrics().horizontalAdvance("0")
@@ -148,95 +161,138 @@ class MainWindow(QMainWindow):
         table.activated.connect(lambda _index: self.edit_incident())
         return table
 
-    def _action(self, text: str, slot: Any, shortcut: Any = None, icon: QStyle.StandardPixmap | None = None,
+    def _announce_sort(self) -> None:
+        """The table's accessible description says its order, e.g. "Sorted by Date, newest first"; Qt sends
+        assistive technology a DescriptionChanged event with it, so a screen reader says the new order."""
+        header = self.table.horizontalHeader()
+        column, descending = header.sortIndicatorSection(), header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+        if column == COL_DATE:
+            direction = self.tr("newest first") if descending else self.tr("oldest first")
+        elif column in (COL_KILLED, COL_INJURED):
+            direction = self.tr("most first") if descending else self.tr("fewest first")
+        else:
+            direction = self.tr("Z to A") if descending else self.tr("A to Z")
+        title = self.model.headerData(column, Qt.Orientation.Horizontal)
+        self.table.setAccessibleDescription(self.tr("Sorted by {0}, {1}").format(title, direction))
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, icon: str | None = None,
                 tip: str = "") -> QAction:  # fmt: skip
         action = QAction(text, self)
         action.setObjectName(text.strip(".…").replace(" ", "_").lower())
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if icon is not None:
-            action.setIcon(self.style().standardIcon(icon))
+            action.setIcon(icons.icon(icon))
         action.setToolTip(tip or text.rstrip("…"))
         action.triggered.connect(slot)
         return action
 
     def _make_actions(self) -> None:
-        pixmap = QStyle.StandardPixmap
-        self.new_logbook_action = self._action(self.tr("New logbook…"), self.new_logbook, None, pixmap.SP_FileIcon)
+        self.new_logbook_action = self._action(
+            self.tr("New logbook…"), self.new_logbook, None, "logbook-new",
+            self.tr("Start an empty logbook in a new file and open it"),
+        )  # fmt: skip
         self.open_logbook_action = self._action(
-            self.tr("Open logbook…"), self.open_logbook, QKeySequence.StandardKey.Open, pixmap.SP_DialogOpenButton
-        )
+            self.tr("Open logbook…"), self.open_logbook, QKeySequence.StandardKey.Open, "document-open",
+            self.tr("Open another logbook file in this window"),
+        )  # fmt: skip
         self.import_action = self._action(
-            self.tr("Import…"), self.import_file, "Ctrl+I", pixmap.SP_ArrowDown,
+            self.tr("Import…"), self.import_file, "Ctrl+I", "document-import",
             self.tr("Import incidents from a CSV file: map its columns, check a preview, import"),
         )  # fmt: skip
         self.import_history_action = self._action(
-            self.tr("Import history…"), self.show_import_history, None, None,
+            self.tr("Import history…"), self.show_import_history, None, "document-import-history",
             self.tr("Every import with its counts; remove the incidents one import added, or restore them"),
         )  # fmt: skip
         self.export_action = self._action(
-            self.tr("Export…"), self.export_file, "Ctrl+Shift+E", pixmap.SP_DialogSaveButton,
+            self.tr("Export…"), self.export_file, "Ctrl+Shift+E", "document-export",
             self.tr("Export the incidents that match the filter, in the table's order, as CSV, JSON, GeoJSON or XLSX"),
         )  # fmt: skip
         self.neutralise_action = QAction(self.tr("Neutralise formulas in CSV exports"), self)
         self.neutralise_action.setCheckable(True)
-        self.neutralise_action.setChecked(settings().value("export/neutralise_formulas", True, type=bool))
+        self.neutralise_action.setChecked(settings().value(NEUTRALISE_KEY, True, type=bool))
         self.neutralise_action.setToolTip(
             self.tr("Prefix ' to text cells starting with = + - @ so spreadsheets do not run them as formulas")
         )
-        self.neutralise_action.toggled.connect(
-            lambda checked: settings().setValue("export/neutralise_formulas", checked)
+        self.neutralise_action.toggled.connect(lambda checked: settings().setValue(NEUTRALISE_KEY, checked))
+        quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit, "application-exit")
+        self.preferences_action = self._action(
+            self.tr("Preferences…"), self.show_preferences, None, "configure",
+            self.tr("The logbook opened at start, the date format, CSV options and backups"),
+        )  # fmt: skip
+        # the platform's key (Cmd+, on macOS); where it has none, Ctrl+, as many applications use
+        self.preferences_action.setShortcuts(
+            QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences) or [QKeySequence("Ctrl+,")]
         )
-        quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit)
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.open_read_only_action = self._action(
-            self.tr("Open read-only…"), self.open_read_only, None, None,
+            self.tr("Open read-only…"), self.open_read_only, None, "document-open-read-only",
             self.tr("Open a logbook to read, search and export it, never changing the file"),
         )  # fmt: skip
+        self.open_sample_action = self._action(
+            self.tr("Open sample logbook"), self.open_sample, None, "logbook-sample",
+            self.tr("Open a copy of a small logbook made from a news report, to try things out"),
+        )  # fmt: skip
         self.back_up_action = self._action(
-            self.tr("Back up now…"), self.back_up_now, None, None,
+            self.tr("Back up now…"), self.back_up_now, None, "backup-create",
             self.tr("Copy the logbook into its backups folder now (a copy is also taken every day it is opened)"),
         )  # fmt: skip
         self.restore_action = self._action(
-            self.tr("Restore from backup…"), self.show_backups, None, None,
+            self.tr("Restore from backup…"), self.show_backups, None, "backup-restore",
             self.tr("The backups of this logbook; replace it with one (a copy of it as it is is kept first)"),
         )  # fmt: skip
 
         self.new_action = self._action(
-            self.tr("New incident"), self.new_incident, QKeySequence.StandardKey.New, pixmap.SP_FileDialogNewFolder
-        )
-        self.edit_action = self._action(self.tr("Edit"), self.edit_incident, "Ctrl+E", pixmap.SP_FileDialogDetailedView)
+            self.tr("New incident"), self.new_incident, QKeySequence.StandardKey.New, "list-add",
+            self.tr("Enter a new incident in the form"),
+        )  # fmt: skip
+        self.edit_action = self._action(
+            self.tr("Edit"), self.edit_incident, "Ctrl+E", "document-edit",
+            self.tr("Open the selected incident in the form (or press Enter on it)"),
+        )  # fmt: skip
         self.delete_action = self._action(
-            self.tr("Delete"), self.delete_incidents, QKeySequence.StandardKey.Delete, pixmap.SP_TrashIcon,
+            self.tr("Delete"), self.delete_incidents, QKeySequence.StandardKey.Delete, "edit-delete",
             self.tr("Move the selected incidents to the trash"),
         )  # fmt: skip
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.table.addAction(self.delete_action)
-        self.trash_action = self._action(self.tr("Trash…"), self.show_trash)
+        self.trash_action = self._action(
+            self.tr("Trash…"), self.show_trash, None, "user-trash",
+            self.tr("The deleted incidents: restore them, or delete them for good"),
+        )  # fmt: skip
         self.history_action = self._action(
-            self.tr("History…"), self.show_history, "Ctrl+H", None,
+            self.tr("History…"), self.show_history, "Ctrl+H", "view-history",
             self.tr("Every change to the selected incident; restore an earlier version"),
         )  # fmt: skip
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
         self.redo_action = self.undo_stack.createRedoAction(self, self.tr("Redo"))
         for action, name, key, icon in (
-            (self.undo_action, "undo", QKeySequence.StandardKey.Undo, pixmap.SP_ArrowBack),
-            (self.redo_action, "redo", QKeySequence.StandardKey.Redo, pixmap.SP_ArrowForward),
+            (self.undo_action, "undo", QKeySequence.StandardKey.Undo, "edit-undo"),
+            (self.redo_action, "redo", QKeySequence.StandardKey.Redo, "edit-redo"),
         ):
             action.setObjectName(name)
-            action.setIcon(self.style().standardIcon(icon))
+            action.setIcon(icons.icon(icon))
             keys = QKeySequence.keyBindings(key)
             if name == "redo":  # Ctrl+Shift+Z shown and first everywhere; the desktop's own (Ctrl+Y) works too
                 keys = [QKeySequence("Ctrl+Shift+Z"), *(each for each in keys if each != QKeySequence("Ctrl+Shift+Z"))]
             action.setShortcuts(keys)
-        find_action = self._action(self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find)
-        clear_action = self._action(self.tr("Clear filters"), self.filter_bar.clear, "Ctrl+Shift+L")
+        find_action = self._action(
+            self.tr("Find"), self.focus_search, QKeySequence.StandardKey.Find, "edit-find",
+            self.tr("Go to the search field above the table"),
+        )  # fmt: skip
+        self.clear_filters_action = self._action(
+            self.tr("Clear filters"), self.filter_bar.clear, "Ctrl+Shift+L", "filter-clear",
+            self.tr("Show every incident again"),
+        )  # fmt: skip
 
         menus = self.menuBar()
         file_menu = menus.addMenu(self.tr("&File"))
         file_menu.addActions([self.new_logbook_action, self.open_logbook_action, self.open_read_only_action])
         self.recent_menu = file_menu.addMenu(self.tr("Open recent"))
         self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.setIcon(icons.icon("document-open-recent"))
         self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addAction(self.open_sample_action)
         file_menu.addSeparator()
         file_menu.addActions([self.import_action, self.import_history_action])
         file_menu.addSeparator()
@@ -252,8 +308,31 @@ class MainWindow(QMainWindow):
         edit_menu.addActions([self.new_action, self.edit_action, self.delete_action])
         edit_menu.addSeparator()
         edit_menu.addActions([self.history_action, self.trash_action])
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
         view_menu = menus.addMenu(self.tr("&View"))
-        view_menu.addActions([find_action, clear_action])
+        view_menu.addActions([find_action, self.clear_filters_action])
+        view_menu.addSeparator()
+        columns_menu = view_menu.addMenu(self.tr("Columns"))
+        columns_menu.setObjectName("columnsMenu")
+        columns_menu.setIcon(icons.icon("view-columns"))
+        columns_menu.aboutToShow.connect(lambda: self.views.fill_column_menu(columns_menu))
+        self.help_menu = menus.addMenu(self.tr("&Help"))  # the last menu; others may add to it
+        self.help_menu.setObjectName("helpMenu")
+        self.shortcuts_action = self._action(
+            self.tr("Keyboard shortcuts"), self.show_shortcuts, None, "input-keyboard",
+            self.tr("Every keyboard shortcut of the window, the form and the table"),
+        )  # fmt: skip
+        # Ctrl+/ as many applications list their shortcuts; F1 (the desktop's help key) too: this is the help
+        self.shortcuts_action.setShortcuts(
+            [QKeySequence("Ctrl+/"), *QKeySequence.keyBindings(QKeySequence.StandardKey.HelpContents)]
+        )
+        self.about_action = self._action(
+            self.tr("About Incident Logbook"), self.show_about, None, "help-about",
+            self.tr("The version, the licence and where the logbooks, backups and settings are kept"),
+        )  # fmt: skip
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.help_menu.addActions([self.shortcuts_action, self.about_action])
 
         toolbar = self.addToolBar(self.tr("Main"))
         toolbar.setObjectName("mainToolBar")
@@ -263,7 +342,7 @@ class MainWindow(QMainWindow):
         toolbar.addActions([self.import_action, self.export_action])
         toolbar.addSeparator()
         toolbar.addActions([self.open_logbook_action, self.new_logbook_action])
-        self.setWindowIcon(QIcon(self.style().standardIcon(pixmap.SP_FileDialogListView)))
+        self.setWindowIcon(icons.app_icon())
 
     # ---- the logbook ------------------------------------------------------------------------------------
 
@@ -286,6 +365,38 @@ class MainWindow(QMainWindow):
         if path is not None:
             self.switch_to(path, read_only=True)
 
+    def open_sample(self) -> bool:
+        """Open the user's copy of the sample logbook that ships with the app, so the original stays clean. A copy
+        that is there already may hold their edits: they choose to open it or to start again from a fresh one."""
+        copy = paths.sample_copy()
+        fresh = not copy.exists()
+        if not fresh:
+            answer = Ask.sample_copy(self, copy)
+            if answer is None:
+                return False
+            fresh = answer == "fresh"
+        if fresh:
+            try:
+                self._copy_sample(copy)
+            except OSError as error:
+                self._show_error(error)
+                return False
+        return self.switch_to(copy)
+
+    def _copy_sample(self, copy: Path) -> None:
+        """Put a fresh copy of the sample at ``copy``, first letting go of it if this window has it open (its
+        connections would otherwise write their journal into the new file)."""
+        if not is_url(self.target) and Path(self.target).resolve() == copy.resolve():
+            self.workers.wait()
+            self.change_watcher.stop()
+            self.repository.engine.dispose()
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        partial = copy.with_name(copy.name + ".new")
+        shutil.copyfile(resource_path("sample-logbook.sqlite3"), partial)  # the file's data, not its read-only mode
+        for suffix in ("-wal", "-shm"):
+            copy.with_name(copy.name + suffix).unlink(missing_ok=True)
+        partial.replace(copy)
+
     def back_up_now(self) -> QProgressDialog | None:
         return self.durability.back_up_now()
 
@@ -304,6 +415,7 @@ class MainWindow(QMainWindow):
         self.workers.wait()
         old_engine = self.repository.engine
         self.repository = Repository(engine)
+        self.views.remember()  # the view of the logbook left, before the window shows the other's
         self.target = target
         self.model.set_repository(self.repository)
         self._recent_tallies.clear()
@@ -317,11 +429,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("{0} — Incident Logbook").format(describe(self.target)))
         self._remember_recent(self.target)
         self.durability.logbook_opened()
-        header = self.table.horizontalHeader()
-        order = SortOrder(
-            COLUMN_SORT_KEYS[header.sortIndicatorSection()],
-            header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder,
-        )
+        order = self.views.restore()  # before the first query: it is read once, in the remembered order and filter
         self.model.set_query(self.filter_bar.current_filter(), order)
         self.refresh_summary()
         self.change_watcher.watch(self.repository)
@@ -407,14 +515,27 @@ class MainWindow(QMainWindow):
             self.table.selectRow(row)
             self.table.scrollTo(self.model.index(row, 0))
 
+    def _update_table_state(self) -> None:
+        """The table, or in its place the welcome of an empty logbook or the note of a filter that matches
+        nothing, from what the model and the summary already know (no count of its own on a million rows): no
+        change while the rows, or under a filter the logbook's total, are still being read."""
+        if self.model.rowCount() > 0:
+            self.table_area.show_state(TableState.ROWS)
+        elif not self.model.complete:
+            return
+        elif self.model.incident_filter.is_empty:  # nothing typed in the filter bar to keep the focus from
+            self.table_area.show_state(TableState.EMPTY_LOGBOOK, take_focus=True)
+        elif self._tallies is not None:  # then _total is this logbook's, read with the tallies or adjusted since
+            state = TableState.EMPTY_LOGBOOK if self._total == 0 else TableState.NO_MATCH
+            self.table_area.show_state(state, self._total)
+
     def _update_count(self) -> None:
         """While only the first page is in, the matching count is the summary's (or not known yet)."""
-        locale = self.locale()
         if self.model.complete:
-            shown = locale.toString(self.model.rowCount())
+            shown = count_text(self.model.rowCount())
         else:
-            shown = "…" if self._tallies is None else locale.toString(sum(tally[0] for tally in self._tallies.values()))
-        self.count_label.setText(self.tr("{0} of {1} incidents").format(shown, locale.toString(self._total)))
+            shown = "…" if self._tallies is None else count_text(sum(tally[0] for tally in self._tallies.values()))
+        self.count_label.setText(self.tr("{0} of {1} incidents").format(shown, count_text(self._total)))
 
     # ---- incidents --------------------------------------------------------------------------------------
 
@@ -442,7 +563,7 @@ class MainWindow(QMainWindow):
         if self.completions.repository is not self.repository:
             self.completions.load_in(self.workers, self.repository, self._show_error)
         try:
-            form = IncidentForm(self.repository, incident_id, self, self.completions)
+            form = IncidentForm(self.repository, incident_id, self, self.completions, self.neighbour_of)
             before = None if incident_id is None else self.repository.fetch_rows([incident_id]).get(incident_id)
         except LogbookError as error:  # deleted for good by someone else since the table was read
             self._show_error(error)
@@ -450,17 +571,38 @@ class MainWindow(QMainWindow):
             return
         form.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.durability.protect_form(form)
-        rows = {incident_id: before}  # the edited incident's row as the table counts it (see _version_restored)
+        # the incidents the form has shown (next and previous move it on), each with its row as the table counts
+        # it (see _version_restored); a saved incident not among them is a new one
+        rows = {incident_id: before}
         form.incident_saved.connect(
-            lambda saved_id: self._incident_saved(
-                saved_id, rows.get(saved_id) if saved_id == incident_id else None, stale=form.saved_over_conflict
-            )
+            lambda saved_id: self._incident_saved(saved_id, rows.get(saved_id), stale=form.saved_over_conflict)
         )
-        form.incident_saved.connect(lambda saved_id: self._push_save(saved_id, created=saved_id != incident_id))
+        form.incident_saved.connect(lambda saved_id: self._push_save(saved_id, created=saved_id not in rows))
         form.version_restored.connect(lambda entry: self._version_restored(entry, rows))
+        form.moved.connect(lambda moved_id: self._form_moved(form, moved_id, rows))
         form.destroyed.connect(lambda: self._forms.remove(form) if form in self._forms else None)
         self._forms.append(form)
         form.open()
+
+    def neighbour_of(self, incident_id: int, step: int) -> int | None:
+        """The incident ``step`` rows from ``incident_id`` in the table's order (the form's next and previous);
+        None past either end, or when the filter hides ``incident_id``."""
+        row = self.model.row_of(incident_id)
+        if row is None or not 0 <= row + step < self.model.rowCount():
+            return None
+        return self.model.incident_id(row + step)
+
+    def _form_moved(self, form: QWidget, incident_id: int, rows: dict[int | None, tuple[Any, ...] | None]) -> None:
+        """A form went on to another incident: the table selects it too, and its row is the one a save of it
+        starts from."""
+        rows[incident_id] = self.repository.fetch_rows([incident_id]).get(incident_id)
+        self.durability.protect_form(form)  # its title again says when the logbook is read-only
+        row = self.model.row_of(incident_id)
+        if row is not None:  # this row alone, whatever keys are held (selectRow adds to the selection with Ctrl)
+            index = self.model.index(row, 0)
+            flags = QItemSelectionModel.SelectionFlag
+            self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+            self.table.scrollTo(index)
 
     def _push_save(self, incident_id: int, created: bool) -> None:
         """A form's save as an undo step: a new incident, or the change this save made (none when it changed
@@ -545,7 +687,7 @@ class MainWindow(QMainWindow):
             else None
         )
         self.statusBar().showMessage(
-            self.tr("Moved %n incident(s) to the trash — Edit › Trash… brings them back.", "", len(ids)), 8000
+            self.tr("Moved %Ln incident(s) to the trash — Edit › Trash… brings them back.", "", len(ids)), 8000
         )
         self.refresh(select_id=next_id)
 
@@ -622,7 +764,9 @@ class MainWindow(QMainWindow):
         """Export in a worker with a progress dialog whose Cancel stops it; the window stays responsive.
         Without ``export_format`` the file's extension decides (CSV when it has no known one)."""
         total = self.model.rowCount()
-        dialog = QProgressDialog(self.tr("Exporting {0} incidents…").format(total), self.tr("Cancel"), 0, total, self)
+        dialog = QProgressDialog(
+            self.tr("Exporting {0} incidents…").format(count_text(total)), self.tr("Cancel"), 0, total, self
+        )
         dialog.setObjectName("exportProgress")
         dialog.setWindowTitle(self.tr("Export"))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -637,17 +781,17 @@ class MainWindow(QMainWindow):
             return not cancel.is_set()
 
         repository, incident_filter, order = self.repository, self.model.incident_filter, self.model.sort_order
-        neutralise = self.neutralise_action.isChecked()
+        neutralise, bom = self.neutralise_action.isChecked(), csv_bom()
 
         def work() -> int:
             return export(
-                repository, incident_filter, order, path, format=export_format, neutralise_formulas=neutralise,
+                repository, incident_filter, order, path, format=export_format, neutralise_formulas=neutralise, bom=bom,
                 progress=report,
             )  # fmt: skip
 
         def done(count: int) -> None:
             dialog.reset()
-            self.statusBar().showMessage(self.tr("Exported {0} incidents to {1}").format(count, path), 8000)
+            self.statusBar().showMessage(self.tr("Exported {0} incidents to {1}").format(count_text(count), path), 8000)
             self.export_finished.emit(path)
 
         def failed(error: Exception) -> None:
@@ -670,22 +814,38 @@ class MainWindow(QMainWindow):
         Tell.error(self, self.tr("Incident Logbook"), text)
 
     def _restore_layout(self) -> None:
-        store = settings()
-        geometry = store.value("window/geometry", QByteArray())
+        """The window's size and place: one for the window, whichever logbook it shows (see view_state)."""
+        geometry = settings().value("window/geometry", QByteArray())
         if geometry:
             self.restoreGeometry(geometry)
         else:
             self.resize(1400, 820)
-        for key, widget in (("window/splitter", self.splitter), ("window/header", self.table.horizontalHeader())):
-            state = store.value(key, QByteArray())
-            if state:
-                widget.restoreState(state)
+
+    def show_shortcuts(self) -> QWidget:
+        """Help › Keyboard shortcuts, read from this window's menus as they are now."""
+        from logbook.ui.shortcuts_dialog import ShortcutsDialog, shortcut_sections
+
+        dialog = ShortcutsDialog(shortcut_sections(self), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def show_about(self) -> None:
+        from logbook.ui.shortcuts_dialog import About, about_text
+
+        About.show(self, self.tr("About Incident Logbook"), about_text())
+
+    def show_preferences(self) -> PreferencesDialog:
+        """Edit › Preferences…; OK shows the new date format and CSV options here at once."""
+        dialog = PreferencesDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.applied.connect(lambda: apply_preferences(self))
+        dialog.open()
+        return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        store = settings()
-        store.setValue("window/geometry", self.saveGeometry())
-        store.setValue("window/splitter", self.splitter.saveState())
-        store.setValue("window/header", self.table.horizontalHeader().saveState())
+        settings().setValue("window/geometry", self.saveGeometry())
+        self.views.remember()
         self.change_watcher.stop()
         self.workers.wait()
         super().closeEvent(event)

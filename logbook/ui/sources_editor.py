@@ -12,7 +12,6 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,10 +27,11 @@ from PySide6.QtWidgets import (
 
 from logbook.domain.enums import SourceKind
 from logbook.domain.record import SourceDraft
+from logbook.ui import theme
+from logbook.ui.translations import translated_label
 
 COL_NAME, COL_KIND, COL_URL, COL_PUBLISHED = range(4)
 ModelIndex = QModelIndex | QPersistentModelIndex
-INVALID_COLOUR = QColor("#b3261e")
 
 
 def _parse_published(text: str) -> dt.date | None:
@@ -62,12 +62,12 @@ class SourcesModel(QAbstractTableModel):
             return None
         value = self._rows[index.row()][index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return SourceKind(value).label if index.column() == COL_KIND else value
+            return translated_label(SourceKind(value)) if index.column() == COL_KIND else value
         if role == Qt.ItemDataRole.EditRole:
             return value
         if index.column() == COL_PUBLISHED and not self._is_date(value):
             if role == Qt.ItemDataRole.ForegroundRole:
-                return INVALID_COLOUR
+                return theme.ERROR_TEXT.colour()
             if role == Qt.ItemDataRole.ToolTipRole:
                 return self.tr("Not a date: write it as YYYY-MM-DD")
         return None
@@ -158,7 +158,7 @@ class SourceKindDelegate(QStyledItemDelegate):
         combo = QComboBox(parent)
         combo.setAccessibleName(self.tr("Kind"))
         for kind in SourceKind:
-            combo.addItem(self.tr(kind.label), kind.value)
+            combo.addItem(translated_label(kind), kind.value)
         return combo
 
     def setEditorData(self, editor: QWidget, index: ModelIndex) -> None:
@@ -179,6 +179,10 @@ class SourcesEditor(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("sourcesTable")
         self.table.setAccessibleName(self.tr("Sources"))
+        self.table.setAccessibleDescription(
+            self.tr("Each source's name, kind, URL and date of publication. Typing or F2 edits a cell, Tab goes on to "
+                    "the next cell")
+        )  # fmt: skip
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(COL_KIND, SourceKindDelegate(self.table))
         self.table.setTabKeyNavigation(False)
@@ -208,10 +212,12 @@ class SourcesEditor(QWidget):
         self.add_button.setObjectName("addSourceButton")
         self.add_button.setAccessibleName(self.add_button.text())
         self.add_button.setAutoDefault(False)
+        self.add_button.setToolTip(self.tr("Add a row for a source and start typing its name"))
         self.remove_button = QPushButton(self.tr("Remove source"), self)
         self.remove_button.setObjectName("removeSourceButton")
         self.remove_button.setAccessibleName(self.remove_button.text())
         self.remove_button.setAutoDefault(False)
+        self.remove_button.setToolTip(self.tr("Remove the selected sources"))
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
 
 from logbook.domain.enums import Outcome
 from logbook.domain.summary import Casualties, Summary
+from logbook.ui.numbers import DateStyle, count_text, date_text
 from logbook.ui.record_list_model import RecordListModel
+from logbook.ui.translations import translated_label
 
 
 class CountryCountModel(RecordListModel):
@@ -36,7 +38,7 @@ class CountryCountModel(RecordListModel):
     def cell(self, record: tuple[str, int], column: int, role: int) -> Any:
         name, count = record
         if role == Qt.ItemDataRole.DisplayRole:
-            return name if column == self.COL_COUNTRY else QLocale().toString(count)
+            return name if column == self.COL_COUNTRY else count_text(count)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_COUNT:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -47,8 +49,12 @@ class SummaryPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("summaryPanel")
         self.setAccessibleName(self.tr("Summary"))
+        self.date_style = DateStyle.ISO  # how the scope's dates are written (Preferences › Date format)
+        self._shown: tuple[Summary, bool] | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 0, 0)
+        # room for "Intercepted", a seven-digit figure and the country table's two columns, never squeezed
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("0") * 36)
 
         self.scope = QLabel(self)
         self.scope.setObjectName("summaryScope")
@@ -71,7 +77,7 @@ class SummaryPanel(QWidget):
         for outcome in Outcome:
             label = self._figure(f"summaryOutcome_{outcome.value}")
             self.outcomes[outcome.value] = label
-            outcome_form.addRow(outcome.label, label)
+            outcome_form.addRow(translated_label(outcome), label)
         layout.addWidget(outcomes)
 
         countries = QGroupBox(self.tr("By country"), self)
@@ -80,6 +86,7 @@ class SummaryPanel(QWidget):
         self.country_table = QTableView(countries)
         self.country_table.setObjectName("summaryCountries")
         self.country_table.setAccessibleName(self.tr("Incidents by country"))
+        self.country_table.setAccessibleDescription(self.tr("How many of the matching incidents each country has"))
         self.country_table.setModel(self.country_model)
         self.country_table.verticalHeader().hide()
         self.country_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
@@ -97,32 +104,38 @@ class SummaryPanel(QWidget):
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return label
 
+    def set_date_style(self, style: DateStyle) -> None:
+        self.date_style = style
+        if self._shown is not None:
+            self.scope.setText(self._scope_text(*self._shown))
+
     def show_summary(self, summary: Summary, filtered: bool) -> None:
-        locale = QLocale()
+        self._shown = (summary, filtered)
         self.scope.setText(self._scope_text(summary, filtered))
-        self.incidents.setText(locale.toString(summary.incidents))
+        self.incidents.setText(count_text(summary.incidents))
         self.killed.setText(self._casualties(summary.killed))
         self.injured.setText(self._casualties(summary.injured))
         for code, label in self.outcomes.items():
-            label.setText(locale.toString(summary.by_outcome.get(code, 0)))
+            label.setText(count_text(summary.by_outcome.get(code, 0)))
         self.country_model.set_counts(summary.by_country)
 
     def _scope_text(self, summary: Summary, filtered: bool) -> str:
-        start, end = summary.date_from, summary.date_to
+        start, end = (
+            None if day is None else date_text(day, self.date_style) for day in (summary.date_from, summary.date_to)
+        )
         if start and end:
-            span = self.tr("from {0} to {1}").format(start.isoformat(), end.isoformat())
+            span = self.tr("from {0} to {1}").format(start, end)
         elif start:
-            span = self.tr("since {0}").format(start.isoformat())
+            span = self.tr("since {0}").format(start)
         elif end:
-            span = self.tr("up to {0}").format(end.isoformat())
+            span = self.tr("up to {0}").format(end)
         else:
             span = ""
         scope = self.tr("Incidents matching the filter") if filtered else self.tr("All incidents")
         return f"{scope} {span}".strip()
 
     def _casualties(self, figures: Casualties) -> str:
-        locale = QLocale()
-        text = figures.text(locale.toString)
+        text = figures.text(count_text)
         if figures.unknown:
-            text += " " + self.tr("({0} unknown)").format(locale.toString(figures.unknown))
+            text += " " + self.tr("({0} unknown)").format(count_text(figures.unknown))
         return text

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from logbook.domain.countries import country_name
 from logbook.store.repository import Repository, TrashEntry
+from logbook.ui.accessibility import fill_in
 from logbook.ui.dialogs import Ask
 from logbook.ui.record_list_model import RecordListModel
 
@@ -59,6 +60,8 @@ class TrashDialog(QDialog):
         self.table = QTableView(self)
         self.table.setObjectName("trashTable")
         self.table.setAccessibleName(self.tr("Deleted incidents"))
+        self.table.setAccessibleDescription(self.tr("Each deleted incident with when it was deleted; select some to "
+                                                    "restore them or delete them for good"))  # fmt: skip
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -75,8 +78,10 @@ class TrashDialog(QDialog):
         self.empty_button = self._button(buttons, self.tr("Empty trash"), "emptyTrashButton", self.empty_trash)
         self.empty_button.setToolTip(self.tr("Delete every incident in the trash for good (asks first)"))
         self.restore_button.setToolTip(self.tr("Bring the selected incidents back into the log"))
+        self.purge_button.setToolTip(self.tr("Delete the selected incidents for good (asks first)"))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        fill_in(self)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.refresh()
 
@@ -91,7 +96,7 @@ class TrashDialog(QDialog):
         self.model.set_records(self._repository.trash())
         count = self.model.rowCount()
         self.status.setText(
-            self.tr("The trash is empty.") if count == 0 else self.tr("%n deleted incident(s)", "", count)
+            self.tr("The trash is empty.") if count == 0 else self.tr("%Ln deleted incident(s)", "", count)
         )
         self._update_buttons()
 

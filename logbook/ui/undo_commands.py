@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from logbook.domain.history import HistoryEntry
 from logbook.store.errors import LogbookError, MissingIncidentError
 from logbook.ui.dialogs import Tell
+from logbook.ui.numbers import count_text
+from logbook.ui.translations import TranslationContext
 
 if TYPE_CHECKING:
     from logbook.ui.main_window import MainWindow
@@ -25,14 +26,14 @@ if TYPE_CHECKING:
 TITLE_LENGTH = 40  # characters of an incident's title in an Undo/Redo menu entry
 
 
-def _tr(text: str, count: int = -1) -> str:
-    return QCoreApplication.translate("UndoCommands", text, None, count)
+class UndoCommands(TranslationContext):
+    """The translation context of the Undo and Redo menu entries and their messages."""
 
 
 def incident_name(title: str | None, incident_id: int) -> str:
     """How a command names an incident: its title, shortened, or its number."""
     if not title:
-        return _tr("incident {0}").format(incident_id)
+        return UndoCommands.tr("incident {0}").format(incident_id)
     return "“" + (title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1].rstrip() + "…") + "”"
 
 
@@ -49,14 +50,14 @@ class LogbookCommand(QUndoCommand):
         if self._pushed:
             self._pushed = False
             return
-        failed = _tr("Could not redo: {0}.\n\n{1}.\n\nThe logbook is left as it is, and this step is taken off the "
-                     "Redo list.")  # fmt: skip
-        self._run(self.apply, _tr("Redo"), _tr("Redone: {0}"), failed)
+        failed = UndoCommands.tr("Could not redo: {0}.\n\n{1}.\n\nThe logbook is left as it is, and this step is "
+                                 "taken off the Redo list.")  # fmt: skip
+        self._run(self.apply, UndoCommands.tr("Redo"), UndoCommands.tr("Redone: {0}"), failed)
 
     def undo(self) -> None:
-        failed = _tr("Could not undo: {0}.\n\n{1}.\n\nThe logbook is left as it is, and this step is taken off the "
-                     "Undo list.")  # fmt: skip
-        self._run(self.revert, _tr("Undo"), _tr("Undone: {0}"), failed)
+        failed = UndoCommands.tr("Could not undo: {0}.\n\n{1}.\n\nThe logbook is left as it is, and this step is "
+                                 "taken off the Undo list.")  # fmt: skip
+        self._run(self.revert, UndoCommands.tr("Undo"), UndoCommands.tr("Undone: {0}"), failed)
 
     def apply(self) -> int | None:
         raise NotImplementedError
@@ -85,9 +86,9 @@ def _check_moved(window: MainWindow, ids: Sequence[int], moved: int) -> None:
         gone = [incident_id for incident_id in ids if incident_id not in present]
         if gone:
             text = (
-                _tr("1 incident has been deleted for good meanwhile")
+                UndoCommands.tr("1 incident has been deleted for good meanwhile")
                 if len(gone) == 1
-                else _tr("{0} incidents have been deleted for good meanwhile").format(len(gone))
+                else UndoCommands.tr("{0} incidents have been deleted for good meanwhile").format(count_text(len(gone)))
             )
             raise MissingIncidentError(text)
 
@@ -96,7 +97,7 @@ class CreateCommand(LogbookCommand):
     """A new incident: undo moves it to the trash, redo brings it back."""
 
     def __init__(self, window: MainWindow, incident_id: int, title: str | None) -> None:
-        super().__init__(window, _tr("New incident {0}").format(incident_name(title, incident_id)))
+        super().__init__(window, UndoCommands.tr("New incident {0}").format(incident_name(title, incident_id)))
         self.incident_id = incident_id
 
     def revert(self) -> int | None:
@@ -115,7 +116,7 @@ class EditCommand(LogbookCommand):
 
     def __init__(self, window: MainWindow, entry: HistoryEntry, title: str | None, text: str | None = None) -> None:
         name = incident_name(title, entry.incident_id)
-        super().__init__(window, (text or _tr("Edit {0}")).format(name))
+        super().__init__(window, (text or UndoCommands.tr("Edit {0}")).format(name))
         self.incident_id = entry.incident_id
         self.entry = entry
 
@@ -137,12 +138,16 @@ class TrashCommand(LogbookCommand):
 
     def __init__(self, window: MainWindow, ids: Sequence[int], to_trash: bool) -> None:
         if to_trash:
-            text = _tr("Delete 1 incident") if len(ids) == 1 else _tr("Delete {0} incidents").format(len(ids))
+            text = (
+                UndoCommands.tr("Delete 1 incident")
+                if len(ids) == 1
+                else UndoCommands.tr("Delete {0} incidents").format(count_text(len(ids)))
+            )
         else:
             text = (
-                _tr("Restore 1 incident from the trash")
+                UndoCommands.tr("Restore 1 incident from the trash")
                 if len(ids) == 1
-                else _tr("Restore {0} incidents from the trash").format(len(ids))
+                else UndoCommands.tr("Restore {0} incidents from the trash").format(count_text(len(ids)))
             )
         super().__init__(window, text)
         self.ids = list(ids)
@@ -166,7 +171,7 @@ class ImportCommand(LogbookCommand):
     (restore_import). Incidents it updated keep their update."""
 
     def __init__(self, window: MainWindow, import_id: int, file_name: str) -> None:
-        super().__init__(window, _tr("Import {0}").format(file_name))
+        super().__init__(window, UndoCommands.tr("Import {0}").format(file_name))
         self.import_id = import_id
 
     def apply(self) -> int | None:

@@ -15,8 +15,15 @@ from logbook.ui.conflict_dialog import ConflictDialog
 from logbook.ui.dialogs import Ask, Tell
 from logbook.ui.incident_form import ConfirmDiscard, FormMessages
 from logbook.ui.main_window import MainWindow
+from logbook.ui.numbers import use_number_locale
 
 WAIT_MS = 5000
+
+
+@pytest.fixture(autouse=True, scope="session")
+def numbers_as_the_app_writes_them() -> None:
+    """Digits grouped as app.run() sets them up, also where the tests run under LANG=C (see ui/numbers.py)."""
+    use_number_locale()
 
 
 @pytest.fixture

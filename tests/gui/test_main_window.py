@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale, QPoint, Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -28,6 +28,7 @@ from logbook.ui.dialogs import EXPORT_FILTERS, Ask, export_target
 from logbook.ui.incident_form import IncidentForm
 from logbook.ui.incident_table_model import COL_COUNTRY, COL_DATE, COL_INJURED, COL_KILLED, COL_TITLE
 from logbook.ui.main_window import MainWindow
+from logbook.ui.numbers import count_text
 from logbook.ui.trash_dialog import TrashDialog
 from tests.conftest import make_draft
 from tests.gui.conftest import WAIT_MS, refreshed
@@ -118,8 +119,7 @@ def test_paging_keeps_order_across_pages_at_a_few_thousand_rows(
     refreshed(qtbot, window, window.refresh)
     model = window.model
     assert model.rowCount() == 3000
-    locale = QLocale()
-    assert window.count_label.text() == f"{locale.toString(3000)} of {locale.toString(3000)} incidents"
+    assert window.count_label.text() == f"{count_text(3000)} of {count_text(3000)} incidents"
     titles = [model.index(row, COL_TITLE).data() for row in (0, 255, 256, 1500, 2999)]
     assert titles == [f"Incident number {n:05d}" for n in (2999, 2744, 2743, 1499, 0)]
     with qtbot.waitSignal(model.loaded, timeout=WAIT_MS):
@@ -385,3 +385,24 @@ def test_every_input_and_button_has_an_accessible_name(qtbot: QtBot, filled: Mai
         assert name, f"{type(widget).__name__} {widget.objectName()!r} has no accessible name"
     labelled = [label for label in filled.filter_bar.findChildren(QLabel) if label.buddy() is not None]
     assert {label.text(): label.buddy().accessibleName() for label in labelled} == {"From": "From", "To": "To"}
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "shown"),
+    [
+        (dt.date(2023, 11, 6), dt.date(2023, 11, 7), "day", "2023-11-06–07"),
+        (dt.date(2023, 10, 27), dt.date(2023, 11, 2), "day", "2023-10-27–11-02"),
+        (dt.date(2023, 12, 30), dt.date(2024, 1, 2), "day", "2023-12-30–2024-01-02"),
+        (dt.date(2023, 10, 1), dt.date(2023, 11, 30), "month", "2023-10–11"),
+        (dt.date(2023, 10, 1), dt.date(2023, 10, 31), "month", "2023-10"),
+    ],
+)
+def test_a_date_range_is_shown_short_enough_for_the_date_column(
+    qtbot: QtBot, window: MainWindow, repo: Repository, start: dt.date, end: dt.date, precision: str, shown: str
+) -> None:
+    repo.add(make_draft(date_start=start, date_end=end, date_precision=precision))
+    refreshed(qtbot, window, window.refresh)
+    assert window.model.index(0, COL_DATE).data() == shown
+    if len(shown) <= 16:  # a range within a year fits the column, not cut off with "…"
+        cell = window.table.visualRect(window.model.index(0, COL_DATE))
+        assert window.table.fontMetrics().horizontalAdvance(shown) < cell.width()

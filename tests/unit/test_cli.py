@@ -177,6 +177,17 @@ def test_export_to_a_file_and_without_neutralising(
     assert (raw_row["title"], raw_row["location"], raw_row["longitude"]) == ("=1+1", "-x", "-2.5")
 
 
+def test_export_with_bom_starts_the_file_with_a_byte_order_mark_for_excel(
+    capsys: pytest.CaptureFixture[str], repo: Repository, db_path: Path, tmp_path: Path
+) -> None:
+    repo.add(make_draft(location="Saïda"))
+    marked, plain = tmp_path / "excel.csv", tmp_path / "plain.csv"
+    assert run(capsys, "export", "--db", str(db_path), "-o", str(marked), "--bom")[0] == 0
+    assert run(capsys, "export", "--db", str(db_path), "-o", str(plain))[0] == 0
+    assert marked.read_bytes() == b"\xef\xbb\xbf" + plain.read_bytes()
+    assert plain.read_bytes().startswith(b"uid,")
+
+
 def test_export_into_a_missing_folder_fails_cleanly(
     capsys: pytest.CaptureFixture[str], repo: Repository, db_path: Path, tmp_path: Path
 ) -> None:

@@ -32,7 +32,7 @@ from logbook.services.mapped_import import (
     scan,
     sniff_file,
 )
-from logbook.store.repository import ImportEntry, Repository
+from logbook.store.repository import DUPLICATE_KEYS, ImportEntry, Repository
 from tests.conftest import make_draft
 from tests.unit.csv_helpers import GOOD_HEADER, GOOD_ROW, read_csv, write_csv
 
@@ -428,6 +428,14 @@ def test_possible_duplicates_are_skipped_or_imported(repo: Repository, tmp_path:
     report = run_import(repo, path, skip_duplicates=False)
     assert (report.added, report.skipped) == (3, 0)
     assert repo.count() == 6
+
+
+def test_duplicates_are_found_however_many_keys_a_file_has(repo: Repository, tmp_path: Path) -> None:
+    days = [dt.date(2020, 1, 1) + dt.timedelta(days=n) for n in range(3 * DUPLICATE_KEYS + 1)]
+    repo.add_many(make_draft(date_start=day, country="SY", location="Al-Tanf", weapon="drone") for day in days)
+    path = write(tmp_path / "in.csv", *[(day.isoformat(), *ROW[1:]) for day in days], ("2019-12-31", *ROW[1:]))
+    report = run_import(repo, path)
+    assert (report.added, report.skipped) == (1, len(days))
 
 
 def test_trashed_incidents_are_not_duplicates(repo: Repository, tmp_path: Path) -> None:
