@@ -23,4 +23,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):  # in a bundle, the window's import process (services/apart.py) starts here
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(main())

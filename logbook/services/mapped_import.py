@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from logbook.domain.csv_schema import COLUMNS, format_row
 from logbook.domain.mapping import (
@@ -53,6 +53,7 @@ from logbook.services.importer import (
     rejects_target,
     report_of,
 )
+from logbook.store.engine import open_logbook
 from logbook.store.errors import LogbookError
 from logbook.store.repository import ImportLog, Repository
 
@@ -60,7 +61,7 @@ ENCODING_SAMPLE = 8 * 1024 * 1024  # bytes read to tell the encoding: a stray by
 LAYOUT_SAMPLE = 64 * 1024  # characters read to tell the delimiter and the header row
 KEEP = 1000  # problems, warnings and duplicates listed by scan and import (all are counted)
 DUPLICATE_BATCH = 500  # rows whose possible duplicates are looked up at once
-_CHECK_EVERY = 256  # rows between progress reports and looks at the cancel flag
+CHECK_EVERY = 256  # rows between progress reports and looks at the cancel flag
 
 Progress = Callable[[int, int], None]  # (bytes read, bytes in the file)
 Cancelled = Callable[[], bool]
@@ -259,6 +260,16 @@ def import_mapped(
     return MappedImportReport(**dataclasses.asdict(report), findings=findings)
 
 
+def import_mapped_at(target: str, user: str, path: Path | str, mapping: Mapping, **options: Any) -> MappedImportReport:
+    """import_mapped into the logbook at ``target`` (see Repository.target), opened here for ``user``: what the
+    window runs in a child process (services/apart.py)."""
+    engine = open_logbook(target)
+    try:
+        return import_mapped(Repository(engine, user), path, mapping, **options)
+    finally:
+        engine.dispose()
+
+
 def _to_store(
     rows: Iterator[MappedRow], rejects: Rejects, log: ImportLog, findings: Findings, skip_duplicates: bool
 ) -> Iterator[IncidentDraft]:
@@ -343,7 +354,7 @@ def _watched(
     rows: Iterator[MappedRow], source: CsvInput, size: int, progress: Progress | None, cancelled: Cancelled | None
 ) -> Iterator[MappedRow]:
     for count, row in enumerate(rows):
-        if count % _CHECK_EVERY == 0:
+        if count % CHECK_EVERY == 0:
             if cancelled is not None and cancelled():
                 raise ImportCancelled("The import was cancelled; nothing was imported.")
             if progress is not None:

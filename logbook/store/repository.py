@@ -22,11 +22,9 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
-    Date,
     Engine,
     Integer,
     and_,
-    bindparam,
     delete,
     exists,
     func,
@@ -39,7 +37,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.sql import CompoundSelect, Select, column, table
-from sqlalchemy.sql.selectable import TextualSelect
 
 from logbook.domain.countries import country_rank
 from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
@@ -105,6 +102,7 @@ COMPLETION_FIELDS = frozenset(("admin1", "location", "perpetrator", "attributed_
 _fts = table("incident_fts", column("rowid"), column("incident_fts"))
 PAGE = 500  # ids per IN (...) query: well under SQLite's variable limit
 DUPLICATE_KEYS = 100  # keys per possible_duplicates query, three parameters each
+UPSERT_BATCH = 5_000  # drafts upsert_many holds at once: 20,000 held 100 MB more for no clear gain in time
 # Matches from which a filter is tested row by row along another index rather than used to find the rows
 # (see Repository._broad): for a first page, along the sort index; for the summary, its covering index.
 BROAD_FIRST_PAGE = 20_000
@@ -175,6 +173,15 @@ class Repository:
         self._made: dict[int, HistoryEntry] = {}  # see take_change
         self._writer = engine.execution_options(**{WRITE: True})  # write transactions begin IMMEDIATE
         self._probe: ChangeProbe | None = None
+
+    @property
+    def target(self) -> str:
+        """What open_logbook opens this logbook again from, in another process: the SQLite file's path, or the
+        server's URL with its password."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite" and url.database:
+            return url.database
+        return url.render_as_string(hide_password=False)
 
     @property
     def user(self) -> str:
@@ -459,7 +466,7 @@ class Repository:
         return added
 
     def upsert_many(
-        self, drafts: Iterable[IncidentDraft], batch: int = 20_000, log: ImportLog | None = None
+        self, drafts: Iterable[IncidentDraft], batch: int = UPSERT_BATCH, log: ImportLog | None = None
     ) -> tuple[int, int]:
         """Store drafts in one transaction: a draft whose uid is stored updates that incident (and brings it
         back from the trash), any other is added as add_many adds them. Returns (added, updated).
@@ -503,15 +510,15 @@ class Repository:
         each of ``keys`` (see record.duplicate_key): key -> their ids, for the keys that have any."""
         wanted = set(keys)
         found: dict[DuplicateKey, list[int]] = {}
-        # Date, country and weapon matched in SQL (_duplicates_query); the location, case and spacing aside, here.
-        triples = sorted({(date, country, weapon) for date, country, _location, weapon in wanted if date and country})
+        # Date, country and weapon matched in SQL (_duplicates_sql); the location, case and spacing aside, here.
+        triples = sorted(
+            {(date.isoformat(), country, weapon) for date, country, _location, weapon in wanted if date and country}
+        )
         with self.engine.connect() as connection:
             for chunk in _chunks(triples, DUPLICATE_KEYS):
-                values = {
-                    f"{name}{n}": value for n, key in enumerate(chunk) for name, value in zip("dcw", key, strict=True)
-                }
-                for incident_id, *fields in connection.execute(_duplicates_query(len(chunk)), values):
-                    key = duplicate_key(*fields)
+                parameters = tuple(value for triple in chunk for value in triple)
+                for incident_id, day, *fields in connection.exec_driver_sql(_duplicates_sql(len(chunk)), parameters):
+                    key = duplicate_key(dt.date.fromisoformat(day), *fields)
                     if key in wanted:
                         found.setdefault(key, []).append(incident_id)
         return found
@@ -1026,7 +1033,8 @@ def _first_by_country_name(
     return ids
 
 
-BULK_CACHE_KIB = 256 * 1024
+BULK_CACHE_KIB = 256 * 1024  # into an empty logbook, whose indexes are sorted afresh (see _large_cache)
+ADD_CACHE_KIB = 64 * 1024  # into one with incidents: 256 MB saved 5-8% of 100,000 rows into a million, for 200 MB
 _BULK_COLUMNS = ("id", *INCIDENT_FIELDS, "version", "import_id")
 _draft_fields = operator.attrgetter(*INCIDENT_FIELDS)
 _DATE_POSITIONS = tuple(INCIDENT_FIELDS.index(name) for name in ("date_start", "date_end"))
@@ -1045,12 +1053,15 @@ _BULK_FTS_SQL = (
 @contextmanager
 def _large_cache(connection: Connection) -> Iterator[None]:
     """A bigger page cache while a bulk write updates the indexes in random order (SQLite's default of
-    2 MB makes each index insert a disk read at a million rows); the usual size comes back afterwards."""
+    2 MB makes each index insert a disk read at a million rows); the usual size comes back afterwards. Largest
+    into an empty logbook, whose indexes _indexes_built_after sorts at the end (SQLite's sorter works in as much
+    memory as the cache holds); smaller into a logbook with incidents, where it buys little time for its memory."""
     if connection.dialect.name != "sqlite":
         yield
         return
     usual = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    size = ADD_CACHE_KIB if connection.execute(select(I.id).limit(1)).first() is not None else BULK_CACHE_KIB
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{size}")
     try:
         yield
     finally:
@@ -1090,19 +1101,19 @@ def _bulk_incident_row(incident_id: int, draft: IncidentDraft, now: str, import_
 
 
 @cache
-def _duplicates_query(keys: int) -> TextualSelect:
-    """Live incidents with the date, country and weapon of one of ``keys`` given keys (parameters d0, c0, w0,
-    d1 ...): the keys a small table joined to the incident table, so that each is one search of
-    ix_incident_duplicates (an IN of row values would scan that index whole). Built once per number of keys:
-    Core constructs for a hundred-row table take longer to build than the query to run."""
-    rows = ", ".join(f"(:d{n}, :c{n}, :w{n})" for n in range(keys))
-    query = text(
+def _duplicates_sql(keys: int) -> str:
+    """Live incidents with the date (ISO text), country and weapon of one of ``keys`` given keys (parameters in
+    that order, key after key): the keys a small table joined to the incident table, so that each is one search
+    of ix_incident_duplicates (an IN of row values would scan that index whole). Plain SQL, as the bulk writes:
+    SQLAlchemy constructs of a hundred-row table, one per number of keys, cost more to build and keep than the
+    query takes to run."""
+    rows = ", ".join(("(?, ?, ?)",) * keys)
+    return (
         f"WITH given (d, c, w) AS (VALUES {rows}) "
         "SELECT i.id, i.date_start, i.country, i.location, i.weapon FROM given "
         "JOIN incident AS i ON i.date_start = given.d AND i.country = given.c AND i.weapon = given.w "
         "WHERE i.deleted_at IS NULL ORDER BY i.id"
-    ).bindparams(*(bindparam(f"d{n}", type_=Date) for n in range(keys)))
-    return query.columns(I.id, I.date_start, I.country, I.location, I.weapon)
+    )
 
 
 def _next_id(connection: Connection) -> int:

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
-    QCoreApplication,
-    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -25,7 +24,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -75,6 +74,7 @@ from logbook.domain.mapping import (
     save_preset,
     suggest_mapping,
 )
+from logbook.services.apart import run_apart
 from logbook.services.importer import WHOLE_ROW
 from logbook.services.mapped_import import (
     Findings,
@@ -84,7 +84,7 @@ from logbook.services.mapped_import import (
     Preview,
     Sample,
     distinct_values,
-    import_mapped,
+    import_mapped_at,
     preview,
     read_sample,
     scan,
@@ -92,7 +92,11 @@ from logbook.services.mapped_import import (
 )
 from logbook.store.errors import LogbookError
 from logbook.store.repository import ROW_COLUMNS, Repository
+from logbook.ui import theme
+from logbook.ui.accessibility import describe, fill_in
 from logbook.ui.dialogs import Ask, Tell
+from logbook.ui.numbers import count_text
+from logbook.ui.translations import translated_label
 from logbook.ui.workers import Workers
 
 SAMPLE_ROWS = 100  # raw rows shown on the file page
@@ -100,18 +104,14 @@ PREVIEW_ROWS = 50  # rows shown as they will be stored
 VALUE_LIMIT = 200  # distinct values listed in a value map, the most frequent first
 LISTED = 200  # problems, warnings and duplicates of the whole file listed on the preview page
 PROGRESS_STEPS = 1000  # a progress bar counts per mille: a file's size in bytes may not fit in an int
-ERROR_STYLE = "color: #b3261e;"
-PROBLEM_COLOUR = QColor("#f6c9c4")
-WARNING_COLOUR = QColor("#fbe7a6")
-REJECTED_TEXT = QColor("#6b6b6b")
 ProblemRole = Qt.ItemDataRole.UserRole + 1  # "problem", "warning" or None for a preview cell
 
 IGNORE, FIXED, JOINED = "", "\x00fixed", "\x00joined"  # a field's source besides a column of the file
 _SECTIONS = {
-    "date_start": "When and where",
-    "event_type": "What happened",
-    "killed": "Casualties",
-    "verification": "Verification, description and sources",
+    "date_start": QT_TRANSLATE_NOOP("ImportWizard", "When and where"),
+    "event_type": QT_TRANSLATE_NOOP("ImportWizard", "What happened"),
+    "killed": QT_TRANSLATE_NOOP("ImportWizard", "Casualties"),
+    "verification": QT_TRANSLATE_NOOP("ImportWizard", "Verification, description and sources"),
 }
 # The stored columns a field of a mapping fills (or whose values it checks); a field not listed fills its own.
 _FILLS: dict[str, tuple[str, ...]] = {
@@ -125,10 +125,6 @@ _FILLS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _tr(text: str, count: int = -1) -> str:
-    return QCoreApplication.translate("ImportWizard", text, None, count)
-
-
 def _settings() -> QSettings:
     return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
 
@@ -139,7 +135,9 @@ def error_text(error: Exception) -> str:
 
 
 def _delimiter_label(delimiter: str) -> str:
-    return {",": _tr("Comma (,)"), ";": _tr("Semicolon (;)"), "\t": _tr("Tab")}.get(delimiter, delimiter)
+    return {",": ImportWizard.tr("Comma (,)"), ";": ImportWizard.tr("Semicolon (;)"), "\t": ImportWizard.tr("Tab")}.get(
+        delimiter, delimiter
+    )
 
 
 def _short_label(column: str) -> str:
@@ -252,7 +250,7 @@ class ValueMapModel(QAbstractTableModel):
         if self._target is None:
             return []
         if self._target.choices is not None:
-            return [(member.value, member.label) for member in self._target.choices]
+            return [(member.value, translated_label(member)) for member in self._target.choices]
         return [(name, name) for _code, name in all_countries()]
 
     def value(self, row: int) -> str:
@@ -293,14 +291,14 @@ class ValueMapModel(QAbstractTableModel):
             if column == self.COL_VALUE:
                 return value or self.tr("(empty)")
             if column == self.COL_COUNT:
-                return QLocale().toString(count)
+                return count_text(count)
             return self._read_as(index.row(), mapped)
         if role == Qt.ItemDataRole.EditRole and column == self.COL_READ_AS:
             return mapped
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_COUNT:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.BackgroundRole and unreadable:
-            return QBrush(PROBLEM_COLOUR)
+            return QBrush(theme.PROBLEM_BACKGROUND.colour())
         if role == Qt.ItemDataRole.ToolTipRole and unreadable:
             return self.tr(
                 "{0} is not one of the values this field takes: choose what it means, or rows with it are rejected"
@@ -342,7 +340,7 @@ class ReadAsDelegate(QStyledItemDelegate):
         model = index.model()
         combo = QComboBox(parent)
         combo.setObjectName("readAs")
-        combo.addItem(_tr("— as written —"), "")
+        combo.addItem(ImportWizard.tr("— as written —"), "")
         if isinstance(model, ValueMapModel):
             for code, label in model.choices():
                 combo.addItem(label, code)
@@ -352,7 +350,7 @@ class ReadAsDelegate(QStyledItemDelegate):
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         assert isinstance(editor, QComboBox)
         value = index.siblingAtColumn(ValueMapModel.COL_VALUE).data()
-        editor.setAccessibleName(_tr("Read {0} as").format(value))
+        editor.setAccessibleName(ImportWizard.tr("Read {0} as").format(value))
         position = editor.findData(index.data(Qt.ItemDataRole.EditRole) or "")
         editor.blockSignals(True)
         editor.setCurrentIndex(max(position, 0))
@@ -426,11 +424,13 @@ class PreviewModel(QAbstractTableModel):
             marks[0] = ("problem" if row.draft is None else "warning", notes)
         summary = "; ".join(notes)
         if row.draft is None:
-            summary = _tr("Rejected: {0}").format(summary)
+            summary = ImportWizard.tr("Rejected: {0}").format(summary)
         elif notes:
-            summary = _tr("Warning: {0}").format(summary)
+            summary = ImportWizard.tr("Warning: {0}").format(summary)
         if row.duplicates:
-            duplicate = _tr("possible duplicate of incident {0}").format(", ".join(f"#{i}" for i in row.duplicates))
+            duplicate = ImportWizard.tr("possible duplicate of incident {0}").format(
+                ", ".join(f"#{i}" for i in row.duplicates)
+            )
             summary = f"{summary}; {duplicate}" if summary else duplicate.capitalize()
         texts.append(summary)
         return _PreviewRow(texts, marks, row.draft is None)
@@ -465,9 +465,9 @@ class PreviewModel(QAbstractTableModel):
                 return "\n".join(mark[1])
             return row.texts[column] if column == len(row.texts) - 1 and row.texts[column] else None
         if role == Qt.ItemDataRole.BackgroundRole and mark:
-            return QBrush(PROBLEM_COLOUR if mark[0] == "problem" else WARNING_COLOUR)
+            return QBrush((theme.PROBLEM_BACKGROUND if mark[0] == "problem" else theme.WARNING_BACKGROUND).colour())
         if role == Qt.ItemDataRole.ForegroundRole and row.rejected and not mark:
-            return QBrush(REJECTED_TEXT)
+            return QBrush(theme.DIM_TEXT.colour())
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
@@ -578,6 +578,15 @@ class FilePage(QWizardPage):
         bottom.addWidget(self.preset_label, 1)
         bottom.addWidget(self.load_preset_button)
         layout.addLayout(bottom)
+        for widget, tip in (
+            (self.browse_button, self.tr("Choose the CSV file to import")),
+            (self.encoding_combo, self.tr("How the file's characters are stored; change it when accents look wrong")),
+            (self.delimiter_combo, self.tr("The character between the file's columns")),
+            (self.header_check, self.tr("Whether the first row names the columns rather than holding an incident")),
+            (self.load_preset_button, self.tr("Map the columns as a saved mapping preset does")),
+        ):
+            widget.setToolTip(tip)
+        self.raw_table.setAccessibleDescription(self.tr("The file's first rows, as read with these settings"))
         self._set_format_controls_enabled(False)
 
     def isComplete(self) -> bool:
@@ -675,7 +684,7 @@ class FilePage(QWizardPage):
 
     def _show_status(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
-        self.status.setStyleSheet(ERROR_STYLE if error else "")
+        theme.show_as_error(self.status, error)
 
 
 # ---- the mapping page -----------------------------------------------------------------------------------------
@@ -704,7 +713,8 @@ class FieldRow(QObject):
             self.label.setFont(font)
         self.source = QComboBox(parent)
         self.source.setObjectName(f"source_{self.name}")
-        self.source.setAccessibleName(target.label)
+        where = ImportWizard.tr("Where {0} comes from: a column of the file, columns joined, a fixed value, or nothing")
+        describe(self.source, where.format(target.label), target.label)
         self.source.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.source.setMinimumContentsLength(13)
         self.label.setBuddy(self.source)
@@ -716,7 +726,11 @@ class FieldRow(QObject):
         if target.kind == "date":
             self.date_format = QComboBox(self.details)
             self.date_format.setObjectName(f"dateFormat_{self.name}")
-            self.date_format.setAccessibleName(_tr("Date format of {0}").format(target.label))
+            describe(
+                self.date_format,
+                ImportWizard.tr("How the file writes the dates, e.g. day, month, year"),
+                ImportWizard.tr("Date format of {0}").format(target.label),
+            )
             for each in DateFormat:
                 self.date_format.addItem(each.label, each.value)
             self.date_format.currentIndexChanged.connect(self._changed)
@@ -724,22 +738,25 @@ class FieldRow(QObject):
             details.addWidget(self.date_format, 1)
         self.join_button = QToolButton(self.details)
         self.join_button.setObjectName(f"join_{self.name}")
-        self.join_button.setAccessibleDescription(_tr("Columns joined into {0}").format(target.label))
+        self.join_button.setAccessibleDescription(ImportWizard.tr("Columns joined into {0}").format(target.label))
         self.join_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.join_menu = QMenu(self.join_button)
         self.join_button.setMenu(self.join_menu)
         details.addWidget(self.join_button, 1)
         self.separator = QLineEdit(" ", self.details)
         self.separator.setObjectName(f"separator_{self.name}")
-        self.separator.setAccessibleName(_tr("Separator between the joined columns"))
+        self.separator.setAccessibleName(ImportWizard.tr("Separator between the joined columns"))
         self.separator.setToolTip(self.separator.accessibleName())
+        self.separator.setAccessibleDescription(ImportWizard.tr("What goes between the joined columns' values"))
         self.separator.setMaximumWidth(self.separator.fontMetrics().horizontalAdvance("M") * 4)
         self.separator.textChanged.connect(self._changed)
         details.addWidget(self.separator)
         self.values_button: QPushButton | None = None
         if target.kind in ("choice", "country"):
-            self.values_button = _button(self.details, _tr("Values…"), f"values_{self.name}", self._want_values)
-            self.values_button.setToolTip(_tr("Choose what each of the column's values means"))
+            self.values_button = _button(
+                self.details, ImportWizard.tr("Values…"), f"values_{self.name}", self._want_values
+            )
+            self.values_button.setToolTip(ImportWizard.tr("Choose what each of the column's values means"))
             details.addWidget(self.values_button)
         self.value_label = QLabel(self.details)
         details.addWidget(self.value_label)
@@ -755,7 +772,7 @@ class FieldRow(QObject):
             combo = QComboBox(self.details)
             combo.addItem("—", "")
             for member in self.target.choices:
-                combo.addItem(member.label, member.value)
+                combo.addItem(translated_label(member), member.value)
             combo.currentIndexChanged.connect(self._changed)
             editor = combo
         elif self.target.kind == "country":
@@ -776,7 +793,11 @@ class FieldRow(QObject):
         if isinstance(editor, QComboBox):
             _compact(editor, 8)
         editor.setObjectName(f"value_{self.name}")
-        editor.setAccessibleName(_tr("Fixed value of {0}").format(self.target.label))
+        describe(
+            editor,
+            ImportWizard.tr("The value every incident of the file gets for {0}").format(self.target.label),
+            ImportWizard.tr("Fixed value of {0}").format(self.target.label),
+        )
         editor.setMinimumWidth(editor.fontMetrics().horizontalAdvance("M") * 9)
         return editor
 
@@ -788,13 +809,13 @@ class FieldRow(QObject):
         self._columns = list(columns)
         self.source.blockSignals(True)
         self.source.clear()
-        self.source.addItem(_tr("— ignore —"), IGNORE)
+        self.source.addItem(ImportWizard.tr("— ignore —"), IGNORE)
         for column in columns:
             self.source.addItem(column, column)
         for column in missing:
-            self.source.addItem(_tr("{0} (not in this file)").format(column), column)
-        self.source.addItem(_tr("Fixed value"), FIXED)
-        self.source.addItem(_tr("Several columns joined"), JOINED)
+            self.source.addItem(ImportWizard.tr("{0} (not in this file)").format(column), column)
+        self.source.addItem(ImportWizard.tr("Fixed value"), FIXED)
+        self.source.addItem(ImportWizard.tr("Several columns joined"), JOINED)
         position = self.source.findData(current) if current is not None else 0
         self.source.setCurrentIndex(max(position, 0))
         self.source.blockSignals(False)
@@ -822,7 +843,7 @@ class FieldRow(QObject):
         self._changed()
 
     def _update_join_text(self) -> None:
-        text = " + ".join(self._joined) or _tr("Choose columns…")
+        text = " + ".join(self._joined) or ImportWizard.tr("Choose columns…")
         metrics = self.join_button.fontMetrics()
         shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, metrics.averageCharWidth() * 28)
         self.join_button.setText(shown)
@@ -919,11 +940,11 @@ class FieldRow(QObject):
         if self.values_button is None:
             return
         if count:
-            self.values_button.setText(_tr("Values… (%n to map)", count))
-            self.values_button.setStyleSheet(ERROR_STYLE)
+            self.values_button.setText(ImportWizard.tr("Values… (%n to map)", "", count))
+            theme.show_as_error(self.values_button)
         else:
-            self.values_button.setText(_tr("Values…"))
-            self.values_button.setStyleSheet("")
+            self.values_button.setText(ImportWizard.tr("Values…"))
+            theme.show_as_error(self.values_button, False)
         self.values_button.setAccessibleName(self.values_button.text())
 
     # ---- reacting ----
@@ -952,11 +973,13 @@ class FieldRow(QObject):
         fixed_editor = mode == FIXED or (column and kind in ("choice", "country"))
         self.value_label.setVisible(fixed_editor)
         self.value_edit.setVisible(fixed_editor)
-        self.value_label.setText(_tr("Value:") if mode == FIXED else _tr("If empty:"))
+        self.value_label.setText(ImportWizard.tr("Value:") if mode == FIXED else ImportWizard.tr("If empty:"))
         self.value_edit.setAccessibleName(
-            (_tr("Fixed value of {0}") if mode == FIXED else _tr("{0} when the column is empty")).format(
-                self.target.label
-            )
+            (
+                ImportWizard.tr("Fixed value of {0}")
+                if mode == FIXED
+                else ImportWizard.tr("{0} when the column is empty")
+            ).format(self.target.label)
         )
 
     def _want_values(self) -> None:
@@ -988,6 +1011,8 @@ class ValueMapPanel(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName("valueMapTable")
         self.table.setAccessibleName(self.tr("Value map"))
+        self.table.setAccessibleDescription(self.tr("Each value of the column, how often it occurs, and what it is "
+                                                    "read as"))  # fmt: skip
         self.table.setModel(self.model)
         self.table.setItemDelegateForColumn(ValueMapModel.COL_READ_AS, ReadAsDelegate(self.table))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -1090,7 +1115,7 @@ class MappingPage(QWizardPage):
         line = 0
         for name, target in TARGETS.items():
             if name in _SECTIONS:
-                heading = QLabel(_tr(_SECTIONS[name]), content)
+                heading = QLabel(ImportWizard.tr(_SECTIONS[name]), content)
                 font = QFont(heading.font())
                 font.setBold(True)
                 font.setPointSizeF(font.pointSizeF() * 1.1)
@@ -1124,6 +1149,8 @@ class MappingPage(QWizardPage):
             self, self.tr("Load p&reset…"), "mappingLoadPresetButton", owner.choose_preset
         )
         self.save_preset_button = _button(self, self.tr("&Save preset…"), "savePresetButton", owner.save_preset)
+        self.load_preset_button.setToolTip(self.tr("Map the columns as a saved mapping preset does"))
+        self.save_preset_button.setToolTip(self.tr("Save this mapping, to import similar files the same way"))
         bottom.addWidget(self.preset_status, 1)
         bottom.addWidget(self.load_preset_button)
         bottom.addWidget(self.save_preset_button)
@@ -1185,7 +1212,7 @@ class MappingPage(QWizardPage):
                 ).format(", ".join(unread))
             )
         self.problems.setText("\n".join(lines))
-        self.problems.setStyleSheet(ERROR_STYLE if lines else "")
+        theme.show_as_error(self.problems, bool(lines))
         self.problems.setVisible(bool(lines))
         self.completeChanged.emit()
 
@@ -1322,7 +1349,7 @@ def readings(name: str, values: Sequence[str]) -> list[str | None]:
             found.append(country_name(result))
         else:
             assert target.choices is not None
-            found.append(target.choices(result).label)
+            found.append(translated_label(target.choices(result)))
     return found
 
 
@@ -1379,6 +1406,8 @@ class PreviewPage(QWizardPage):
         self.table = QTableView(self)
         self.table.setObjectName("previewTable")
         self.table.setAccessibleName(self.tr("The first rows as they will be stored"))
+        self.table.setAccessibleDescription(self.tr("Red cells reject their row, yellow ones are warnings; a cell's "
+                                                    "tooltip says why"))  # fmt: skip
         self.table.setModel(self.model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setWordWrap(False)
@@ -1397,6 +1426,7 @@ class PreviewPage(QWizardPage):
         self.findings_list = QListWidget(problems_box)
         self.findings_list.setObjectName("findingsList")
         self.findings_list.setAccessibleName(problems_box.title())
+        self.findings_list.setAccessibleDescription(self.tr("Each problem found in the file, with its rows"))
         problems_layout.addWidget(self.findings_list)
         duplicates_box = QGroupBox(self.tr("Possible duplicates"), self)
         duplicates_layout = QVBoxLayout(duplicates_box)
@@ -1410,6 +1440,8 @@ class PreviewPage(QWizardPage):
         self.duplicate_list = QListWidget(duplicates_box)
         self.duplicate_list.setObjectName("duplicateList")
         self.duplicate_list.setAccessibleName(duplicates_box.title())
+        self.duplicate_list.setAccessibleDescription(self.tr("Rows of the file that look like incidents already in "
+                                                             "the logbook"))  # fmt: skip
         duplicates_layout.addWidget(self.skip_duplicates)
         explained = QLabel(self.skip_duplicates.toolTip() + ".", duplicates_box)
         explained.setWordWrap(True)
@@ -1491,11 +1523,11 @@ class PreviewPage(QWizardPage):
         warned = sum(1 for row in rows if row.draft is not None and row.warnings)
         duplicated = sum(1 for row in rows if row.draft is not None and row.duplicates)
         text = self.tr(
-            "First %n row(s): {0} can be stored ({1} with warnings), {2} rejected, {3} possible duplicates.",
+            "First %Ln row(s): {0} can be stored ({1} with warnings), {2} rejected, {3} possible duplicates.",
             "",
             len(rows),
         )
-        self._show(self.counts, text.format(len(rows) - rejected, warned, rejected, duplicated))
+        self._show(self.counts, text.format(*map(count_text, (len(rows) - rejected, warned, rejected, duplicated))))
 
     def _start_scan(self, generation: int, path: Path, mapping: Mapping) -> None:
         cancel = self._cancel
@@ -1579,14 +1611,14 @@ class PreviewPage(QWizardPage):
         stored = findings.rows - findings.rejected
         skipped = findings.duplicated if self.owner.skip_duplicates else 0
         text = self.tr(
-            "Whole file: %n row(s). {0} will be imported ({1} with warnings), {2} rejected, {3} skipped as "
+            "Whole file: %Ln row(s). {0} will be imported ({1} with warnings), {2} rejected, {3} skipped as "
             "possible duplicates.",
             "",
             findings.rows,
         )
         self._show(
             self.scan_summary,
-            text.format(stored - skipped, findings.warned, findings.rejected, skipped),
+            text.format(*map(count_text, (stored - skipped, findings.warned, findings.rejected, skipped))),
             error=bool(findings.rejected),
         )
 
@@ -1596,7 +1628,7 @@ class PreviewPage(QWizardPage):
 
     def _show(self, label: QLabel, text: str, error: bool = False) -> None:
         label.setText(text)
-        label.setStyleSheet(ERROR_STYLE if error else "")
+        theme.show_as_error(label, error)
 
 
 # ---- the wizard -----------------------------------------------------------------------------------------------
@@ -1646,6 +1678,8 @@ class ImportWizard(QWizard):
         for page in (self.file_page, self.mapping_page, self.preview_page):
             self.addPage(page)
         self.sample_changed.connect(self._sample_changed)
+        self.currentIdChanged.connect(lambda _page: fill_in(self))  # a page's rows are made as the file is read
+        fill_in(self)
         self.resize(1100, 750)
         self.setMinimumSize(900, 600)
 
@@ -1769,13 +1803,16 @@ def start_mapped_import(
     request: ImportRequest,
     finished: Callable[[MappedImportReport | None, str], None],
 ) -> QProgressDialog:
-    """Import in a worker, in one transaction, with a progress dialog whose Cancel keeps the logbook as it was.
+    """Import in a child process watched by a worker (services/apart.py: an import in this process would hold up
+    the window's GIL), in one transaction, with a progress dialog whose Cancel keeps the logbook as it was.
     ``finished`` gets the report (None when cancelled or failed) and the sentence for the status bar; a failure
     is told with the service's message."""
     path = request.path
-    dialog = QProgressDialog(_tr("Importing {0}…").format(path.name), _tr("Cancel"), 0, PROGRESS_STEPS, parent)
+    dialog = QProgressDialog(
+        ImportWizard.tr("Importing {0}…").format(path.name), ImportWizard.tr("Cancel"), 0, PROGRESS_STEPS, parent
+    )
     dialog.setObjectName("importProgress")
-    dialog.setWindowTitle(_tr("Import"))
+    dialog.setWindowTitle(ImportWizard.tr("Import"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
@@ -1783,11 +1820,16 @@ def start_mapped_import(
     cancel = threading.Event()
     progress = _Progress(dialog)
     progress.changed.connect(lambda done, total: dialog.setValue(done * PROGRESS_STEPS // total if total else 0))
-    dialog.canceled.connect(cancel.set)
+    # Not connected to cancel.set: PySide holds a bound method's object by a weak reference and disconnects when it
+    # dies, which here is in the worker thread as it drops the job, racing the dialog's deletion in this one (a
+    # crash now and then at the end of an import). The lambda keeps the event alive as long as the connection.
+    dialog.canceled.connect(lambda: cancel.set())
 
     def work() -> MappedImportReport:
-        return import_mapped(
-            repository,
+        return run_apart(
+            import_mapped_at,
+            repository.target,
+            repository.user,
             path,
             request.mapping,
             skip_duplicates=request.skip_duplicates,
@@ -1808,10 +1850,10 @@ def start_mapped_import(
     def failed(error: Exception) -> None:
         close()
         if isinstance(error, ImportCancelled):
-            finished(None, _tr("Import cancelled; nothing was imported."))
+            finished(None, ImportWizard.tr("Import cancelled; nothing was imported."))
             return
-        Tell.error(parent, _tr("Import"), error_text(error))
-        finished(None, _tr("Import of {0} failed; nothing was imported.").format(path.name))
+        Tell.error(parent, ImportWizard.tr("Import"), error_text(error))
+        finished(None, ImportWizard.tr("Import of {0} failed; nothing was imported.").format(path.name))
 
     workers.submit(work, done, failed)
     return dialog
@@ -1819,13 +1861,13 @@ def start_mapped_import(
 
 def import_summary(report: MappedImportReport) -> str:
     """The status bar's sentence: how many were imported, rejected (and where they are) and skipped."""
-    text = _tr("Imported %n incident(s)", report.imported)
+    text = ImportWizard.tr("Imported %Ln incident(s)", "", report.imported)
     if report.updated:
-        text += _tr(" ({0} updated)").format(report.updated)
+        text += ImportWizard.tr(" ({0} updated)").format(count_text(report.updated))
     if report.warned:
-        text += _tr(" ({0} with warnings)").format(report.warned)
+        text += ImportWizard.tr(" ({0} with warnings)").format(count_text(report.warned))
     if report.rejected:
-        text += _tr(", rejected {0} (see {1})").format(report.rejected, report.rejects_path)
+        text += ImportWizard.tr(", rejected {0} (see {1})").format(count_text(report.rejected), report.rejects_path)
     if report.skipped:
-        text += _tr(", skipped %n possible duplicate(s)", report.skipped)
+        text += ImportWizard.tr(", skipped %Ln possible duplicate(s)", "", report.skipped)
     return text + "."

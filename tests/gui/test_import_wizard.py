@@ -26,9 +26,11 @@ from logbook.domain.mapping import FieldMapping, Mapping, load_preset
 from logbook.services.mapped_import import import_mapped
 from logbook.store.repository import Repository
 from logbook.ui.import_history_dialog import ImportHistoryDialog
-from logbook.ui.import_wizard import PROBLEM_COLOUR, WARNING_COLOUR, ImportWizard, ProblemRole, ValueMapModel
+from logbook.ui.import_wizard import ImportWizard, ProblemRole, ValueMapModel
 from logbook.ui.incident_table_model import COL_COUNTRY, COL_DATE, COL_PERPETRATOR, COL_WEAPON
 from logbook.ui.main_window import MainWindow
+from logbook.ui.numbers import count_text
+from logbook.ui.theme import PROBLEM_BACKGROUND, WARNING_BACKGROUND
 from tests.conftest import make_draft
 from tests.gui.conftest import WAIT_MS
 
@@ -196,11 +198,11 @@ def test_a_messy_file_from_choice_to_the_rows_in_the_table(
     assert (cell("3", "killed_min"), cell("3", "killed_max"), cell("3", "verification")) == ("", "", "reported")
     assert cell("4", "country") == "Atlantis"  # a rejected row shows what the file holds
     assert cell("4", "country", ProblemRole) == "problem"
-    assert cell("4", "country", Qt.ItemDataRole.BackgroundRole).color() == PROBLEM_COLOUR  # type: ignore[attr-defined]
+    assert cell("4", "country", Qt.ItemDataRole.BackgroundRole).color() == PROBLEM_BACKGROUND.colour()  # type: ignore[attr-defined]
     assert "'Atlantis'" in str(cell("4", "country", Qt.ItemDataRole.ToolTipRole))
     assert cell("4", "location", ProblemRole) is None
     assert cell("5", "date_start", ProblemRole) == "warning"
-    assert cell("5", "date_start", Qt.ItemDataRole.BackgroundRole).color() == WARNING_COLOUR  # type: ignore[attr-defined]
+    assert cell("5", "date_start", Qt.ItemDataRole.BackgroundRole).color() == WARNING_BACKGROUND.colour()  # type: ignore[attr-defined]
     assert "2099-01-01 is in the future" in str(cell("5", "date_start", Qt.ItemDataRole.ToolTipRole))
     problems_column = model.columnCount() - 1
     assert model.index(rows["4"], problems_column).data().startswith("Rejected: country:")
@@ -384,7 +386,8 @@ def test_a_cancelled_import_leaves_the_logbook_unchanged(
     choose_file(qtbot, wizard, answer, path)
     to_mapping(qtbot, wizard)
     to_preview(qtbot, wizard)
-    assert "Whole file: 3000 row(s). 3000 will be imported" in wizard.preview_page.scan_summary.text()
+    thousands = count_text(3000)  # grouped as the locale groups digits: "3,000" in English
+    assert f"Whole file: {thousands} row(s). {thousands} will be imported" in wizard.preview_page.scan_summary.text()
     with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as done:
         click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
         progress = window.findChild(QProgressDialog, "importProgress")
