@@ -257,7 +257,7 @@ class Durability(QObject):
         cancel = threading.Event()
         progress = _Progress(dialog)
         progress.changed.connect(lambda done, total: (dialog.setMaximum(total), dialog.setValue(done)))
-        dialog.canceled.connect(cancel.set)
+        dialog.canceled.connect(lambda: cancel.set())  # not cancel.set: PySide holds it weakly (a crash)
 
         def report(done: int, total: int) -> bool:
             progress.changed.emit(done, total)

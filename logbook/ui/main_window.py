@@ -774,7 +774,7 @@ class MainWindow(QMainWindow):
         cancel = threading.Event()
         progress = _Progress(dialog)
         progress.changed.connect(lambda done, _total: dialog.setValue(done))
-        dialog.canceled.connect(cancel.set)
+        dialog.canceled.connect(lambda: cancel.set())  # not cancel.set: PySide holds it weakly (a crash)
 
         def report(done: int, all_rows: int) -> bool:
             progress.changed.emit(done, all_rows)
