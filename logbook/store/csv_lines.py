@@ -23,8 +23,8 @@ from logbook.domain.countries import country_name
 from logbook.domain.csv_schema import COLUMNS, FLOAT_FIELDS, FORMULA_TRIGGERS, NEUTRALISED_COLUMNS
 
 QUOTED_CHARACTERS = (",", '"', "\n", "\r")  # what makes csv.writer quote a cell: delimiter, quote, line breaks
-_COUNTRY_CELL = "logbook_country_cell"
-_FLOAT_CELL = "logbook_float_cell"
+COUNTRY_CELL = "logbook_country_cell"  # the two SQL functions line_expression calls, registered by csv_lines
+FLOAT_CELL = "logbook_float_cell"
 _SOURCE_LINE = (
     # format_sources: name | kind | url | published, fields escaped, trailing empty fields left out
     "CASE WHEN s.published IS NOT NULL THEN {name} || ' | ' || s.kind || ' | ' || {url} || ' | ' || s.published "
@@ -42,8 +42,8 @@ def csv_lines(
     with engine.connect() as connection, connection.begin():
         driver = connection.connection.driver_connection
         assert driver is not None  # an open connection always has its DB-API connection
-        driver.create_function(_COUNTRY_CELL, 1, _CountryCells().__getitem__, deterministic=True)
-        driver.create_function(_FLOAT_CELL, 1, repr, deterministic=True)
+        driver.create_function(COUNTRY_CELL, 1, _CountryCells().__getitem__, deterministic=True)
+        driver.create_function(FLOAT_CELL, 1, repr, deterministic=True)
         cursor = driver.cursor()
         try:
             for start in range(0, len(ids), chunk):
@@ -57,17 +57,22 @@ def csv_lines(
 
 @cache
 def _statement(neutralise_formulas: bool, chunk: int) -> str:
+    placeholders = ", ".join("?" * chunk)
+    return f"SELECT i.id, {line_expression(neutralise_formulas)} FROM incident AS i WHERE i.id IN ({placeholders})"
+
+
+def line_expression(neutralise_formulas: bool) -> str:
+    """SQL for the CSV line (CRLF included) of the incident ``i``; it calls COUNTRY_CELL and FLOAT_CELL."""
     cells = [_column_cell(column, neutralise_formulas and column in NEUTRALISED_COLUMNS) for column in COLUMNS]
     line = _literal(",".join(["%s"] * len(COLUMNS)) + "\r\n")  # printf writes NULL as an empty cell
-    placeholders = ", ".join("?" * chunk)
-    return f"SELECT i.id, printf({line}, {', '.join(cells)}) FROM incident AS i WHERE i.id IN ({placeholders})"
+    return f"printf({line}, {', '.join(cells)})"
 
 
 def _column_cell(column: str, neutralised: bool) -> str:
     if column == "country":
-        return f"{_COUNTRY_CELL}(i.country)"
+        return f"{COUNTRY_CELL}(i.country)"
     if column in FLOAT_FIELDS:  # repr(), as format_row and csv.writer write a float
-        return f"CASE WHEN i.{column} IS NOT NULL THEN {_FLOAT_CELL}(i.{column}) END"
+        return f"CASE WHEN i.{column} IS NOT NULL THEN {FLOAT_CELL}(i.{column}) END"
     if column == "sources":
         escaped = {
             field: f"replace(replace(coalesce(s.{field}, ''), '\\', '\\\\'), '|', '\\|')" for field in ("name", "url")
@@ -114,12 +119,15 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-class _CountryCells(dict[str | None, str]):
-    """format_row's country cell for each code, quoted as csv.writer would ("Virgin Islands, British")."""
+def country_cell(code: str | None) -> str:
+    """format_row's country cell for ``code``, quoted as csv.writer would ("Virgin Islands, British")."""
+    name = country_name(code)
+    if any(character in name for character in QUOTED_CHARACTERS):
+        name = '"' + name.replace('"', '""') + '"'
+    return name
 
+
+class _CountryCells(dict[str | None, str]):
     def __missing__(self, code: str | None) -> str:
-        name = country_name(code)
-        if any(character in name for character in QUOTED_CHARACTERS):
-            name = '"' + name.replace('"', '""') + '"'
-        self[code] = name
-        return name
+        self[code] = cell = country_cell(code)
+        return cell

@@ -702,7 +702,7 @@ class Repository:
         if tags:
             connection.exec_driver_sql(_BULK_TAG_SQL, tags)
         if self.has_fts:
-            connection.exec_driver_sql(_BULK_FTS_SQL, (first_id, next_id - 1))
+            connection.exec_driver_sql(BULK_FTS_SQL, (first_id, next_id - 1))
         self._record_each(connection, [I.id.between(first_id, next_id - 1)], HistoryAction.CREATED, now, import_id)
         return next_id
 
@@ -1042,7 +1042,7 @@ _UID, _CREATED, _UPDATED = (INCIDENT_FIELDS.index(name) for name in ("uid", "cre
 _BULK_INCIDENT_SQL = f"INSERT INTO incident ({', '.join(_BULK_COLUMNS)}) VALUES ({', '.join('?' * len(_BULK_COLUMNS))})"
 _BULK_SOURCE_SQL = "INSERT INTO source (incident_id, position, name, kind, url, published) VALUES (?, ?, ?, ?, ?, ?)"
 _BULK_TAG_SQL = "INSERT INTO incident_tag (incident_id, tag) VALUES (?, ?)"
-_BULK_FTS_SQL = (
+BULK_FTS_SQL = (
     "INSERT INTO incident_fts (rowid, title, notes, location, perpetrator, target, sources) "
     "SELECT i.id, i.title, i.notes, i.location, i.perpetrator, i.target, "
     "(SELECT group_concat(coalesce(s.name, '') || ' ' || coalesce(s.url, ''), ' ') FROM source s "

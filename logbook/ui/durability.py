@@ -5,7 +5,6 @@ warning for a logbook on a network share."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,17 +17,12 @@ from logbook.store.backups import Backup, BackupCancelled, PreparedRestore
 from logbook.store.engine import ASKED_READ_ONLY, describe, is_url, notes
 from logbook.store.errors import DamagedLogbookError, LogbookError
 from logbook.ui.backup_dialog import BackupDialog, BackupQuestions
+from logbook.ui.workers import CancellableProgress
 
 if TYPE_CHECKING:
     from logbook.ui.main_window import MainWindow
 
 SAVE_BUTTONS = ("saveButton", "saveAndNewButton")
-
-
-class _Progress(QObject):
-    """Carries a copy's progress from the worker thread to the progress dialog."""
-
-    changed = Signal(int, int)
 
 
 class Durability(QObject):
@@ -138,7 +132,8 @@ class Durability(QObject):
         if is_url(window.target):
             return None
         logbook = Path(window.target).expanduser()
-        dialog, report = self._progress(Durability.tr("Backing up {0}…").format(logbook.name), Durability.tr("Back up"))
+        progress = self._progress(Durability.tr("Back up"), Durability.tr("Backing up {0}…").format(logbook.name))
+        dialog = progress.dialog
 
         def done(backup: Backup) -> None:
             dialog.reset()
@@ -155,7 +150,7 @@ class Durability(QObject):
                 window._show_error(error)
             self.backup_finished.emit(None)
 
-        window.workers.submit(lambda: backups.back_up(logbook, progress=report), done, failed)
+        window.workers.submit(lambda: backups.back_up(logbook, progress=progress.report), done, failed)
         return dialog
 
     # ---- restore ----------------------------------------------------------------------------------------
@@ -179,9 +174,10 @@ class Durability(QObject):
         window = self.window
         logbook = Path(target if target is not None else window.target).expanduser()
         self._offering = True
-        dialog, report = self._progress(
-            Durability.tr("Restoring {0} from the backup…").format(logbook.name), Durability.tr("Restore")
+        progress = self._progress(
+            Durability.tr("Restore"), Durability.tr("Restoring {0} from the backup…").format(logbook.name)
         )
+        dialog = progress.dialog
 
         def done(prepared: PreparedRestore) -> None:
             dialog.reset()
@@ -196,7 +192,7 @@ class Durability(QObject):
                 window._show_error(error)
             self.restore_finished.emit(None)
 
-        window.workers.submit(lambda: backups.prepare_restore(backup, logbook, report), done, failed)
+        window.workers.submit(lambda: backups.prepare_restore(backup, logbook, progress.report), done, failed)
         return dialog
 
     def _swap_in(self, prepared: PreparedRestore) -> None:
@@ -247,23 +243,11 @@ class Durability(QObject):
             self.restore(newest, Path(target))
         return True
 
-    def _progress(self, label: str, title: str) -> tuple[QProgressDialog, Any]:
-        """A window-modal progress dialog whose Cancel stops the copy, and the callback the copy reports to."""
-        dialog = QProgressDialog(label, Durability.tr("Cancel"), 0, 0, self.window)
-        dialog.setObjectName("backupProgress")
-        dialog.setWindowTitle(title)
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        cancel = threading.Event()
-        progress = _Progress(dialog)
-        progress.changed.connect(lambda done, total: (dialog.setMaximum(total), dialog.setValue(done)))
-        dialog.canceled.connect(lambda: cancel.set())  # not cancel.set: PySide holds it weakly (a crash)
-
-        def report(done: int, total: int) -> bool:
-            progress.changed.emit(done, total)
-            return not cancel.is_set()
-
-        return dialog, report
+    def _progress(self, title: str, label: str) -> CancellableProgress:
+        """The progress of a copy, whose Cancel stops it: busy until the copy knows how many pages it has."""
+        progress = CancellableProgress(self.window, title, label, name="backupProgress")
+        progress.dialog.setRange(0, 0)
+        return progress
 
 
 def damaged_text(error: Exception, newest: Backup) -> str:

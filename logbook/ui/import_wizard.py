@@ -97,13 +97,12 @@ from logbook.ui.accessibility import describe, fill_in
 from logbook.ui.dialogs import Ask, Tell
 from logbook.ui.numbers import count_text
 from logbook.ui.translations import translated_label
-from logbook.ui.workers import Workers
+from logbook.ui.workers import PROGRESS_STEPS, CancellableProgress, Workers, progress_steps
 
 SAMPLE_ROWS = 100  # raw rows shown on the file page
 PREVIEW_ROWS = 50  # rows shown as they will be stored
 VALUE_LIMIT = 200  # distinct values listed in a value map, the most frequent first
 LISTED = 200  # problems, warnings and duplicates of the whole file listed on the preview page
-PROGRESS_STEPS = 1000  # a progress bar counts per mille: a file's size in bytes may not fit in an int
 ProblemRole = Qt.ItemDataRole.UserRole + 1  # "problem", "warning" or None for a preview cell
 
 IGNORE, FIXED, JOINED = "", "\x00fixed", "\x00joined"  # a field's source besides a column of the file
@@ -1534,7 +1533,7 @@ class PreviewPage(QWizardPage):
         progress = _Progress(self.owner.workers)  # lives in the window: a worker may report after the wizard closed
         bar = self.scan_progress
         progress.changed.connect(
-            lambda done, total: bar.setValue(done * PROGRESS_STEPS // total if total else 0) if isValid(bar) else None
+            lambda done, total: bar.setValue(progress_steps(done, total)) if isValid(bar) else None
         )
         self.scan_progress.setRange(0, PROGRESS_STEPS)
         self.scan_progress.setValue(0)
@@ -1808,22 +1807,12 @@ def start_mapped_import(
     ``finished`` gets the report (None when cancelled or failed) and the sentence for the status bar; a failure
     is told with the service's message."""
     path = request.path
-    dialog = QProgressDialog(
-        ImportWizard.tr("Importing {0}…").format(path.name), ImportWizard.tr("Cancel"), 0, PROGRESS_STEPS, parent
+    progress = CancellableProgress(
+        parent, ImportWizard.tr("Import"), ImportWizard.tr("Importing {0}…").format(path.name), name="importProgress"
     )
-    dialog.setObjectName("importProgress")
-    dialog.setWindowTitle(ImportWizard.tr("Import"))
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(300)
+    dialog = progress.dialog
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
-    cancel = threading.Event()
-    progress = _Progress(dialog)
-    progress.changed.connect(lambda done, total: dialog.setValue(done * PROGRESS_STEPS // total if total else 0))
-    # Not connected to cancel.set: PySide holds a bound method's object by a weak reference and disconnects when it
-    # dies, which here is in the worker thread as it drops the job, racing the dialog's deletion in this one (a
-    # crash now and then at the end of an import). The lambda keeps the event alive as long as the connection.
-    dialog.canceled.connect(lambda: cancel.set())
 
     def work() -> MappedImportReport:
         return run_apart(
@@ -1833,8 +1822,8 @@ def start_mapped_import(
             path,
             request.mapping,
             skip_duplicates=request.skip_duplicates,
-            progress=lambda done, total: progress.changed.emit(done, total),
-            cancelled=cancel.is_set,
+            progress=progress.report,
+            cancelled=progress.cancelled,
         )
 
     def close() -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +44,7 @@ from logbook.ui.trash_dialog import TrashDialog
 from logbook.ui.undo_commands import CreateCommand, EditCommand, ImportCommand, TrashCommand
 from logbook.ui.view_state import LogbookViews
 from logbook.ui.welcome import TableArea, TableState
-from logbook.ui.workers import Workers
+from logbook.ui.workers import CancellableProgress, Workers
 
 RECENT_LIMIT = 8
 RECENT_TALLIES = 8  # summaries of recent filters kept, to go back to one at once
@@ -53,12 +52,6 @@ ROW_HEIGHT_PADDING = 6
 # Typical widths in characters (date, country, location, event type, weapon, outcome, killed, injured,
 # perpetrator, attribution, verification, title): sized once from the font, never to contents.
 COLUMN_CHARACTERS = (16, 9, 14, 7, 7, 9, 5, 5, 13, 9, 10, 40)
-
-
-class _Progress(QObject):
-    """Carries an export's progress from the worker thread to the progress dialog."""
-
-    changed = Signal(int, int)
 
 
 class MainWindow(QMainWindow):
@@ -488,7 +481,9 @@ class MainWindow(QMainWindow):
         def work() -> tuple[Tallies, int]:
             return repository.tallies(incident_filter), repository.count()
 
-        self.workers.submit(work, lambda result: self._tallies_read(generation, *result), self._show_error)
+        self.workers.submit(
+            work, lambda result: self._tallies_read(generation, *result), self._show_error, foreground=True
+        )
 
     def _tallies_read(self, generation: int, tallies: Tallies, total: int) -> None:
         if generation == self._summary_generation:
@@ -763,30 +758,16 @@ class MainWindow(QMainWindow):
     def start_export(self, path: Path, export_format: ExportFormat | None = None) -> QProgressDialog:
         """Export in a worker with a progress dialog whose Cancel stops it; the window stays responsive.
         Without ``export_format`` the file's extension decides (CSV when it has no known one)."""
-        total = self.model.rowCount()
-        dialog = QProgressDialog(
-            self.tr("Exporting {0} incidents…").format(count_text(total)), self.tr("Cancel"), 0, total, self
-        )
-        dialog.setObjectName("exportProgress")
-        dialog.setWindowTitle(self.tr("Export"))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        cancel = threading.Event()
-        progress = _Progress(dialog)
-        progress.changed.connect(lambda done, _total: dialog.setValue(done))
-        dialog.canceled.connect(lambda: cancel.set())  # not cancel.set: PySide holds it weakly (a crash)
-
-        def report(done: int, all_rows: int) -> bool:
-            progress.changed.emit(done, all_rows)
-            return not cancel.is_set()
-
+        label = self.tr("Exporting {0} incidents…").format(count_text(self.model.rowCount()))
+        progress = CancellableProgress(self, self.tr("Export"), label, name="exportProgress")
+        dialog = progress.dialog
         repository, incident_filter, order = self.repository, self.model.incident_filter, self.model.sort_order
         neutralise, bom = self.neutralise_action.isChecked(), csv_bom()
 
         def work() -> int:
             return export(
                 repository, incident_filter, order, path, format=export_format, neutralise_formulas=neutralise, bom=bom,
-                progress=report,
+                progress=progress.report,
             )  # fmt: skip
 
         def done(count: int) -> None:

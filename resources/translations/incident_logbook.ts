@@ -47,7 +47,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../logbook/ui/app.py" line="+46"/>
+        <location filename="../../logbook/ui/app.py" line="+47"/>
         <source>Cannot open logbook</source>
         <translation type="unfinished"></translation>
     </message>
@@ -191,6 +191,14 @@ The logbook as it is now is kept as a backup first, so you can go back to it fro
     <message>
         <location line="+0"/>
         <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CancellableProgress</name>
+    <message>
+        <location filename="../../logbook/ui/workers.py" line="+110"/>
+        <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -577,7 +585,7 @@ The logbook as it is now is kept as a backup first, so you can go back to it fro
 <context>
     <name>Durability</name>
     <message>
-        <location filename="../../logbook/ui/durability.py" line="+68"/>
+        <location filename="../../logbook/ui/durability.py" line="+62"/>
         <source>{0} (read-only) — Incident Logbook</source>
         <translation type="unfinished"></translation>
     </message>
@@ -642,7 +650,7 @@ The logbook as it is now is kept as a backup first, so you can go back to it fro
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Backed up to {0} ({1})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -653,17 +661,17 @@ The logbook as it is now is kept as a backup first, so you can go back to it fro
     </message>
     <message>
         <location line="+30"/>
-        <location line="+105"/>
+        <location line="+94"/>
         <source>Restoring {0} from the backup…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-105"/>
+        <location line="-94"/>
         <source>Restore</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+12"/>
         <source>Restore cancelled; the logbook was not changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -678,12 +686,7 @@ The logbook as it is now is kept as a backup first, so you can go back to it fro
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
-        <source>Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+19"/>
+        <location line="+30"/>
         <source>{0}
 
 The newest backup of it was taken {1}. Restore it? The damaged file is kept as a backup too, for a recovery tool. Changes made since the backup are not in it.</source>
@@ -698,7 +701,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="+512"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="+511"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1409,18 +1412,13 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+38"/>
         <source>Importing {0}…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+0"/>
-        <source>Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <location line="+37"/>
+        <location line="+33"/>
         <source>Import</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1974,7 +1972,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>IncidentTableModel</name>
     <message>
-        <location filename="../../logbook/ui/incident_table_model.py" line="+81"/>
+        <location filename="../../logbook/ui/incident_table_model.py" line="+86"/>
         <source>Date</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2285,7 +2283,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../logbook/ui/main_window.py" line="+135"/>
+        <location filename="../../logbook/ui/main_window.py" line="+129"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2561,12 +2559,12 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
     </message>
     <message>
         <location line="+7"/>
-        <location line="+505"/>
+        <location line="+493"/>
         <source>About Incident Logbook</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-504"/>
+        <location line="-492"/>
         <source>The version, the licence and where the logbooks, backups and settings are kept</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2601,7 +2599,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+87"/>
         <source>{0} of {1} incidents</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2618,22 +2616,17 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         </translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location line="+76"/>
         <source>Exporting {0} incidents…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Cancel</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+1"/>
         <source>Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+13"/>
         <source>Exported {0} incidents to {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2651,7 +2644,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="-785"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="-779"/>
         <source>Map the columns</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2689,7 +2682,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../logbook/ui/preferences.py" line="+103"/>
+        <location filename="../../logbook/ui/preferences.py" line="+104"/>
         <source>Preferences</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2700,12 +2693,12 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
     </message>
     <message>
         <location line="+4"/>
-        <location line="+117"/>
+        <location line="+119"/>
         <source>Logbook opened at start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-112"/>
+        <location line="-114"/>
         <source>Opened when Incident Logbook starts without a file named on its command line or in $LOGBOOK_DB; leave empty for the usual place. A file or a database URL.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2717,6 +2710,11 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
     <message>
         <location line="+2"/>
         <source>Browse for the logbook opened at start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose the logbook file opened at start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2825,7 +2823,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+73"/>
+        <location line="+74"/>
         <source>{0} is a folder: name a logbook file in it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3181,7 +3179,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Totals</source>
         <translation type="unfinished"></translation>
     </message>
