@@ -155,6 +155,25 @@ def test_filters_narrow_the_table_the_status_and_the_summary(qtbot: QtBot, fille
     assert filled.count_label.text() == "0 of 4 incidents"
 
 
+def test_the_total_follows_a_change_made_elsewhere_even_when_a_filter_change_overtakes_it(
+    qtbot: QtBot, filled: MainWindow, repo: Repository
+) -> None:
+    """A filter change does not count the logbook again, but the recount of a change elsewhere is not lost to a
+    filter chosen before that recount came in."""
+    bar = filled.filter_bar
+    repo.add(make_draft(date_start=dt.date(2023, 11, 6), country="SY", title="Fifth"))  # another program's save
+
+    def refresh_then_filter() -> None:
+        filled.refresh()
+        bar.country.setCurrentIndex(bar.country.findData("SY"))
+
+    refreshed(qtbot, filled, refresh_then_filter)
+    assert shown(filled, COL_TITLE) == ["Fifth", "Second"]
+    assert filled.count_label.text() == "2 of 5 incidents"
+    refreshed(qtbot, filled, lambda: bar.country.setCurrentIndex(bar.country.findData("IR")))
+    assert filled.count_label.text() == "1 of 5 incidents"
+
+
 def test_going_back_to_a_recent_filter_shows_its_summary_at_once(qtbot: QtBot, filled: MainWindow) -> None:
     bar, panel = filled.filter_bar, filled.summary_panel
     refreshed(qtbot, filled, lambda: bar.country.setCurrentIndex(bar.country.findData("IQ")))
