@@ -30,6 +30,7 @@ from logbook.store.engine import describe, is_url, open_logbook
 from logbook.store.errors import LogbookError
 from logbook.store.repository import ROW_COLUMNS, Repository
 from logbook.ui import accessibility, icons
+from logbook.ui.cell_tips import FullTextTips
 from logbook.ui.change_watcher import ChangeWatcher
 from logbook.ui.completions import Completions
 from logbook.ui.dialogs import Ask, Tell
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
+        table.setItemDelegate(FullTextTips(table))
         table.setSortingEnabled(True)
         header = table.horizontalHeader()
         header.setSortIndicator(COL_DATE, Qt.SortOrder.DescendingOrder)

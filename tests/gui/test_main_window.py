@@ -8,15 +8,18 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDateEdit,
     QLabel,
     QLineEdit,
     QToolBar,
+    QToolTip,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -26,7 +29,7 @@ from logbook.services.formats import ExportFormat
 from logbook.store.repository import Repository
 from logbook.ui.dialogs import EXPORT_FILTERS, Ask, export_target
 from logbook.ui.incident_form import IncidentForm
-from logbook.ui.incident_table_model import COL_COUNTRY, COL_DATE, COL_INJURED, COL_KILLED, COL_TITLE
+from logbook.ui.incident_table_model import COL_COUNTRY, COL_DATE, COL_INJURED, COL_KILLED, COL_LOCATION, COL_TITLE
 from logbook.ui.main_window import MainWindow
 from logbook.ui.numbers import count_text
 from logbook.ui.trash_dialog import TrashDialog
@@ -172,6 +175,23 @@ def test_the_total_follows_a_change_made_elsewhere_even_when_a_filter_change_ove
     assert filled.count_label.text() == "2 of 5 incidents"
     refreshed(qtbot, filled, lambda: bar.country.setCurrentIndex(bar.country.findData("IR")))
     assert filled.count_label.text() == "1 of 5 incidents"
+
+
+def test_a_cut_off_cell_shows_its_whole_text_as_a_tooltip(qtbot: QtBot, filled: MainWindow) -> None:
+    table = filled.table
+    table.horizontalHeader().resizeSection(COL_LOCATION, 40)
+    row = shown(filled, COL_TITLE).index("Third drone")
+
+    def tip_over(column: int) -> str:
+        QToolTip.hideText()
+        qtbot.waitUntil(lambda: not QToolTip.isVisible())
+        centre, viewport = table.visualRect(filled.model.index(row, column)).center(), table.viewport()
+        QApplication.sendEvent(viewport, QHelpEvent(QEvent.Type.ToolTip, centre, viewport.mapToGlobal(centre)))
+        return QToolTip.text() if QToolTip.isVisible() else ""
+
+    assert tip_over(COL_LOCATION) == "Ain al-Asad"  # 40 pixels cannot hold it
+    assert tip_over(COL_COUNTRY) == ""  # "Iraq" fits: no tooltip
+    assert tip_over(COL_TITLE) == "Third drone"  # the title's own tooltip, as before
 
 
 def test_going_back_to_a_recent_filter_shows_its_summary_at_once(qtbot: QtBot, filled: MainWindow) -> None:
