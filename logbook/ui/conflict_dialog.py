@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
@@ -36,6 +35,7 @@ from logbook.domain.record import IncidentDraft, format_range
 from logbook.domain.validation import validate
 from logbook.ui import theme
 from logbook.ui.accessibility import fill_in
+from logbook.ui.record_list_model import RecordListModel
 
 COL_FIELD, COL_CHANGED_BY, COL_THEIRS, COL_YOURS = range(4)
 MIN_VALUE_WIDTH = 160
@@ -138,18 +138,23 @@ def _shown(fields: tuple[str, ...], texts: Texts) -> str:
     return readable(fields[0], texts[fields[0]])
 
 
-class ConflictModel(QAbstractTableModel):
+class ConflictModel(RecordListModel):
     """The differing fields; the Theirs and Yours cells of a row are checkable as a pair of radio buttons."""
 
     def __init__(self, rows: list[Difference], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.rows = rows
-        self._headers = (
+        self.headers = (
             ConflictDialog.tr("Field"),
             ConflictDialog.tr("Changed by"),
             ConflictDialog.tr("Theirs (saved)"),
             ConflictDialog.tr("Yours (this form)"),
         )
+        self.set_records(rows)
+
+    @property
+    def rows(self) -> list[Difference]:
+        """The differences as shown, each with the choice the user left it at (what a merge takes)."""
+        return self._records
 
     def choose(self, row: int, side: Side) -> None:
         if self.rows[row].choice is not side:
@@ -160,17 +165,6 @@ class ConflictModel(QAbstractTableModel):
         for row in range(len(self.rows)):
             self.choose(row, side)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section]
-        return None
-
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -179,24 +173,21 @@ class ConflictModel(QAbstractTableModel):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row, column = self.rows[index.row()], index.column()
-        value = row.theirs if column == COL_THEIRS else row.yours if column == COL_YOURS else None
-        chosen = value is not None and row.choice.value == column
+    def cell(self, record: Difference, column: int, role: int) -> Any:
+        value = record.theirs if column == COL_THEIRS else record.yours if column == COL_YOURS else None
+        chosen = value is not None and record.choice.value == column
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_FIELD:
-                return row.label
+                return record.label
             if column == COL_CHANGED_BY:
-                return row.changed_by
+                return record.changed_by
             return value or ConflictDialog.tr("(empty)")
         if role == Qt.ItemDataRole.CheckStateRole and value is not None:
             return Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole and value:
             return value
         if role == Qt.ItemDataRole.FontRole:
-            both = row.changed_by_them and row.changed_by_you  # a real conflict: the choice wants a look
+            both = record.changed_by_them and record.changed_by_you  # a real conflict: the choice wants a look
             if value == "" or (value is None and both):
                 font = QFont()
                 font.setItalic(value == "")
@@ -207,7 +198,7 @@ class ConflictModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.AccessibleTextRole and value is not None:
             state = ConflictDialog.tr("kept") if chosen else ConflictDialog.tr("not kept")
             empty = ConflictDialog.tr("(empty)")  # outside the f-string, where lupdate finds it
-            return f"{row.label}, {self._headers[column]}: {value or empty}, {state}"
+            return f"{record.label}, {self.headers[column]}: {value or empty}, {state}"
         return None
 
     def setData(

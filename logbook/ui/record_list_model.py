@@ -9,9 +9,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 
 class RecordListModel(QAbstractTableModel):
-    """A read-only table of records (the trash, the backups, the import history, a change history, the
-    countries of the summary). A subclass sets ``headers`` in its __init__ and says what a cell shows in
-    ``cell``; it replaces the records with ``set_records`` (a model reset)."""
+    """A table of records (the trash, the backups, the import history, a change history, the countries of the
+    summary, the differences of a conflict). A subclass sets ``headers`` in its __init__ and says what a cell
+    shows in ``cell``; it replaces the records with ``set_records`` (a model reset). Read-only unless a subclass
+    adds flags and setData (the conflict's choices)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
