@@ -6,7 +6,9 @@ import csv
 import datetime as dt
 import io
 import random
+import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from logbook.domain.csv_schema import format_row
 from logbook.domain.filters import IncidentFilter, SortOrder
 from logbook.domain.record import IncidentDraft, SourceDraft
 from logbook.services import exporter
-from logbook.store.csv_lines import csv_lines
+from logbook.store.csv_lines import COUNTRY_CELL, FLOAT_CELL, country_cell, csv_lines, line_expression
 from logbook.store.engine import open_logbook
 from logbook.store.repository import Repository
 from tests.conftest import make_draft
@@ -82,6 +84,18 @@ def test_lines_follow_the_given_order_and_leave_out_ids_no_longer_stored(repo: R
     assert [len(lines) for lines in chunks] == [2, 3, 1]  # the chunk holding 999999 is one line short
     titles = [next(csv.reader([line]))[24] for lines in chunks for line in lines]
     assert titles == [f"Incident {n}" for n in (7, 2, 9, 0, 5, 1)]
+
+
+@pytest.mark.parametrize("neutralise_formulas", [True, False])
+def test_the_line_in_one_expression_is_the_same(repo: Repository, neutralise_formulas: bool) -> None:
+    """line_expression, the whole line as one SQL expression, which the benchmark's sqlite3 baseline runs."""
+    ids = [repo.add(draft) for draft in AWKWARD]
+    with closing(sqlite3.connect(repo.target)) as connection:
+        connection.create_function(COUNTRY_CELL, 1, country_cell)
+        connection.create_function(FLOAT_CELL, 1, repr)
+        statement = f"SELECT {line_expression(neutralise_formulas)} FROM incident AS i WHERE i.id = ?"
+        lines = [connection.execute(statement, (incident_id,)).fetchone()[0] for incident_id in ids]
+    assert "".join(lines) == reference_text(repo, ids, neutralise_formulas)
 
 
 @pytest.fixture(scope="module")
