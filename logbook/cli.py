@@ -211,7 +211,8 @@ def _demo(args: argparse.Namespace) -> int:
     if target.exists():
         raise LogbookError(f"{target} already exists; the demo only writes a new logbook.")
     started = time.perf_counter()
-    count = create_demo(target, args.rows, args.seed)
+    with _meter("Creating the synthetic logbook", finishing="building its indexes") as meter:
+        count = create_demo(target, args.rows, args.seed, progress=meter)
     print(f"Created {target} with {_plural(count, 'synthetic incident')} in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
 
@@ -239,6 +240,50 @@ def _filter(args: argparse.Namespace) -> IncidentFilter:
         date_to=args.date_to,
         countries=tuple(dict.fromkeys(args.countries)),
     )
+
+
+class _Meter:
+    """How far a long command has come, on one line of stderr that it rewrites, for a person at a terminal;
+    nothing when stderr is a file or a pipe, where a script reads only the result. Once the work is all read,
+    the line says what is still to do (``finishing``) instead of a still 100 %."""
+
+    EVERY_S = 0.25
+
+    def __init__(self, what: str, finishing: str = "") -> None:
+        self._what, self._finishing = what, finishing
+        self._on = sys.stderr.isatty()
+        self._written = -self.EVERY_S  # when the line was last written
+        self._width = 0
+
+    def __call__(self, done: int, total: int) -> bool:
+        now = time.monotonic()
+        if self._on and (done >= total or now - self._written >= self.EVERY_S):
+            if done >= total and self._finishing:
+                self._write(f"{self._what}: {self._finishing}…")
+            else:
+                self._write(f"{self._what}… {done * 100 // total if total else 100} %")
+            self._written = now
+        return True  # go on: Ctrl+C stops a command
+
+    def _write(self, text: str) -> None:
+        sys.stderr.write("\r" + text.ljust(self._width))
+        sys.stderr.flush()
+        self._width = max(self._width, len(text))
+
+    def clear(self) -> None:
+        if self._width:
+            sys.stderr.write("\r" + " " * self._width + "\r")
+            sys.stderr.flush()
+
+
+@contextmanager
+def _meter(what: str, finishing: str = "") -> Iterator[_Meter]:
+    """A _Meter whose line is gone when the command ends, however it ends, before its result or error is said."""
+    meter = _Meter(what, finishing)
+    try:
+        yield meter
+    finally:
+        meter.clear()
 
 
 @contextmanager
@@ -338,8 +383,8 @@ def _import(args: argparse.Namespace) -> int:
         except PresetError as error:
             raise LogbookError(str(error)) from None
         skip = None if args.duplicates is None else args.duplicates == "skip"
-        with _repository(args, create=True) as repo:
-            report = import_mapped(repo, args.file, mapping, args.rejects, skip_duplicates=skip)
+        with _repository(args, create=True) as repo, _meter(f"Importing {args.file}", "storing") as meter:
+            report = import_mapped(repo, args.file, mapping, args.rejects, skip_duplicates=skip, progress=meter)
         _print_warnings(report)
     print(_import_message(report))
     return EXIT_REJECTED if report.rejected else EXIT_OK
@@ -387,10 +432,11 @@ def _export(args: argparse.Namespace) -> int:
                 )
             return EXIT_OK
         try:
-            count = export(
-                repo, incident_filter, order, args.output, format=chosen, neutralise_formulas=args.neutralise,
-                bom=args.bom,
-            )  # fmt: skip
+            with _meter(f"Exporting to {args.output}") as meter:
+                count = export(
+                    repo, incident_filter, order, args.output, format=chosen, neutralise_formulas=args.neutralise,
+                    bom=args.bom, progress=meter,
+                )  # fmt: skip
         except OSError as error:
             raise LogbookError(f"cannot write {args.output}: {error.strerror}.") from None
     print(f"Exported {_plural(count, 'incident')} to {args.output}")

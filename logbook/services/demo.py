@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import accumulate
 from pathlib import Path
 
@@ -83,16 +83,31 @@ BLOCK = 10_000  # incidents whose fields are drawn together
 LATE_SHARE, LATE_DAYS = 0.1, 60  # incidents logged after the ones that happened later
 
 
-def create_demo(path: str | Path, rows: int, seed: int = 1) -> int:
-    """Create a synthetic logbook of ``rows`` incidents at ``path`` (a new file); returns the count."""
+def create_demo(
+    path: str | Path, rows: int, seed: int = 1, progress: Callable[[int, int], object] | None = None
+) -> int:
+    """Create a synthetic logbook of ``rows`` incidents at ``path`` (a new file); returns the count. ``progress``
+    is called with the incidents made so far and ``rows``, a block at a time; storing them continues after the
+    last call (the indexes are built once every row is in)."""
     target = Path(path)
     if target.exists():
         raise FileExistsError(f"{target} already exists; the demo only writes a new logbook")
     engine = open_logbook(target)
+    incidents = synthetic_incidents(rows, seed)
     try:
-        return Repository(engine).add_many(synthetic_incidents(rows, seed))
+        return Repository(engine).add_many(incidents if progress is None else _reported(incidents, rows, progress))
     finally:
         engine.dispose()
+
+
+def _reported(
+    incidents: Iterator[IncidentDraft], rows: int, progress: Callable[[int, int], object]
+) -> Iterator[IncidentDraft]:
+    for number, incident in enumerate(incidents):
+        if number % BLOCK == 0:
+            progress(number, rows)
+        yield incident
+    progress(rows, rows)
 
 
 def synthetic_incidents(rows: int, seed: int = 1) -> Iterator[IncidentDraft]:

@@ -447,3 +447,37 @@ def test_demo_creates_a_synthetic_logbook_marked_as_such(tmp_path: Path, capsys:
     # an existing file is never overwritten
     assert main(["demo", "--rows", "500", "--db", str(target)]) == 2
     assert "already exists" in capsys.readouterr().err
+
+
+class Terminal(io.StringIO):
+    """stderr as a person at a terminal has it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_long_commands_show_their_progress_at_a_terminal_and_clear_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    target = tmp_path / "demo.sqlite3"
+    assert main(["demo", "--rows", "300", "--db", str(target)]) == 0
+    shown = terminal.getvalue()
+    assert "\rCreating the synthetic logbook… 0 %" in shown
+    assert "\rCreating the synthetic logbook: building its indexes…" in shown
+    assert shown.endswith("\r")  # the line is blanked before the result is printed
+    assert "Created" in capsys.readouterr().out
+
+    terminal.seek(0)
+    terminal.truncate()
+    exported = tmp_path / "all.csv"
+    assert main(["export", "--db", str(target), "--output", str(exported)]) == 0
+    assert f"\rExporting to {exported}… 100 %" in terminal.getvalue()
+    assert len(csv_rows(exported.read_text(encoding="utf-8"))) == 300
+
+
+def test_no_progress_when_stderr_is_a_file_or_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "demo", "--rows", "300", "--db", str(tmp_path / "demo.sqlite3"))
+    assert status == 0 and "Created" in out
+    assert err == ""  # a script reading stderr gets only warnings and errors
