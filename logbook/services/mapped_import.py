@@ -63,7 +63,7 @@ KEEP = 1000  # problems, warnings and duplicates listed by scan and import (all 
 DUPLICATE_BATCH = 500  # rows whose possible duplicates are looked up at once
 CHECK_EVERY = 256  # rows between progress reports and looks at the cancel flag
 
-Progress = Callable[[int, int], None]  # (bytes read, bytes in the file)
+Progress = Callable[[int, int], object]  # (bytes read, bytes in the file); what it returns is not used
 Cancelled = Callable[[], bool]
 T = TypeVar("T")
 
