@@ -1,10 +1,11 @@
 """Long Python work in a child process, with its progress and Cancel relayed to the caller.
 
-A mapped import is Python from end to end (reading, converting and checking each row). In a thread of the
-window's process it shares the window's GIL: every Qt event the window handles meanwhile waits up to CPython's
-switch interval (5 ms) for the GIL, and a repaint needs hundreds of them, so showing the progress dialog froze the
-window for half a second. A child process has a GIL of its own, and all the memory the work took goes back to the
-system when it ends. It is spawned, not forked: forking a process that runs Qt and threads is not safe.
+A mapped import, and the wizard's scan of the whole file before it, is Python from end to end (reading,
+converting and checking each row). In a thread of the window's process it shares the window's GIL: every Qt
+event the window handles meanwhile waits up to CPython's switch interval (5 ms) for the GIL, and a repaint needs
+hundreds of them, so showing the progress dialog froze the window for half a second. A child process has a GIL
+of its own, and all the memory the work took goes back to the system when it ends. It is spawned, not
+forked: forking a process that runs Qt and threads is not safe.
 """
 
 from __future__ import annotations

@@ -263,9 +263,19 @@ def import_mapped(
 def import_mapped_at(target: str, user: str, path: Path | str, mapping: Mapping, **options: Any) -> MappedImportReport:
     """import_mapped into the logbook at ``target`` (see Repository.target), opened here for ``user``: what the
     window runs in a child process (services/apart.py)."""
+    return _at(target, user, import_mapped, path, mapping, **options)
+
+
+def scan_at(target: str, path: Path | str, mapping: Mapping, **options: Any) -> Findings:
+    """scan against the logbook at ``target``: what the wizard's preview runs in a child process."""
+    return _at(target, None, scan, path, mapping, **options)
+
+
+def _at(target: str, user: str | None, function: Callable[..., T], /, *args: Any, **options: Any) -> T:
+    """``function(repository, *args, **options)`` on the logbook at ``target``, opened here and closed after."""
     engine = open_logbook(target)
     try:
-        return import_mapped(Repository(engine, user), path, mapping, **options)
+        return function(Repository(engine, user), *args, **options)
     finally:
         engine.dispose()
 

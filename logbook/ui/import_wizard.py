@@ -87,7 +87,7 @@ from logbook.services.mapped_import import (
     import_mapped_at,
     preview,
     read_sample,
-    scan,
+    scan_at,
     sniff_file,
 )
 from logbook.store.errors import LogbookError
@@ -1362,8 +1362,9 @@ class _Progress(QObject):
 
 
 class PreviewPage(QWizardPage):
-    """The first rows as they will be stored, with their problems; the whole file scanned in a worker for the
-    counts, the problems and the possible duplicates."""
+    """The first rows as they will be stored, with their problems; the whole file scanned for the counts, the
+    problems and the possible duplicates in a child process (services/apart.py: in a thread it would hold up the
+    window's GIL), watched by a worker."""
 
     preview_shown = Signal()
     scan_finished = Signal()
@@ -1545,7 +1546,7 @@ class PreviewPage(QWizardPage):
                 progress.changed.emit(done, total)
 
         def work() -> tuple[Findings, dict[int, tuple[Any, ...]]]:
-            findings = scan(repository, path, mapping, report, cancel.is_set)
+            findings = run_apart(scan_at, repository.target, path, mapping, progress=report, cancelled=cancel.is_set)
             ids = sorted({duplicate.incident_ids[0] for duplicate in findings.duplicates[:LISTED]})
             return findings, repository.fetch_rows(ids) if ids else {}
 

@@ -363,6 +363,30 @@ def test_possible_duplicates_are_listed_and_skipped_or_imported(
     assert repo.count() == 4
 
 
+def test_a_mapping_changed_while_the_whole_file_is_read_is_read_again(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, answer: Callable[[str, object], None], told: list[tuple[str, str]]
+) -> None:
+    """Back to the mapping while the whole file is read (in a child process), a change, Next: the reading for
+    the old mapping stops unseen, and the counts are the new mapping's."""
+    path = big_file(tmp_path / "big.csv")
+    wizard = open_wizard(qtbot, window)
+    choose_file(qtbot, wizard, answer, path)
+    to_mapping(qtbot, wizard)
+    page = wizard.preview_page
+    summaries: list[str] = []
+    page.scan_finished.connect(lambda: summaries.append(page.scan_summary.text()))
+    with qtbot.waitSignal(page.preview_shown, timeout=WAIT_MS):
+        click(qtbot, next_button(wizard))
+    assert page.scan_summary.text() == "Reading the whole file…"
+    click(qtbot, wizard.button(QWizard.WizardButton.BackButton))
+    choose(qtbot, combo(wizard, "source_date_start"), "Place")
+    to_preview(qtbot, wizard)
+    thousands = count_text(3000)
+    assert summaries == [f"Whole file: {thousands} row(s). 0 will be imported (0 with warnings), {thousands} "
+                         "rejected, 0 skipped as possible duplicates."]  # fmt: skip
+    assert told == []
+
+
 # ---- nothing changes when an import is cancelled or fails ---------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from logbook.domain.filters import IncidentFilter, SortOrder
 from logbook.services import mapped_import
 from logbook.services.apart import run_apart
 from logbook.services.importer import UnusableFileError
-from logbook.services.mapped_import import ImportCancelled, import_mapped_at
+from logbook.services.mapped_import import ImportCancelled, import_mapped_at, scan_at
 from logbook.store.errors import LogbookError
 from logbook.store.repository import UPSERT_BATCH, Repository
 from tests.conftest import make_draft
@@ -71,4 +71,19 @@ def test_a_child_that_dies_changes_nothing_and_says_so(repo: Repository, tmp_pat
     with pytest.raises(LogbookError, match="stopped unexpectedly"):
         run_apart(import_mapped_at, repo.target, repo.user, path, tracker(), progress=kill_the_child_once_it_imports)
     assert repo.count() == 1 and repo.imports() == []
+    assert multiprocessing.active_children() == []
+
+
+def test_the_wizards_scan_in_a_child_process_finds_what_a_scan_here_finds_and_stops_when_cancelled(
+    repo: Repository, tmp_path: Path
+) -> None:
+    known = repo.add(make_draft())
+    duplicated = ("2023-11-02", "Iraq", "Ain al-Asad air base", "drone", "0", "", "Attack", "")
+    path = write(tmp_path / "tracker.csv", *[ROW] * 600, ("someday", *ROW[1:]), duplicated)
+    findings = run_apart(scan_at, repo.target, path, tracker())
+    assert (findings.rows, findings.rejected, findings.duplicated) == (602, 1, 1)
+    assert [problem.row for problem in findings.problems] == [602]
+    assert [(duplicate.row, duplicate.incident_ids) for duplicate in findings.duplicates] == [(603, (known,))]
+    with pytest.raises(ImportCancelled):
+        run_apart(scan_at, repo.target, path, tracker(), cancelled=lambda: True)
     assert multiprocessing.active_children() == []
