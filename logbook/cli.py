@@ -375,8 +375,8 @@ def _import(args: argparse.Namespace) -> int:
     if args.mapping is None:
         if args.duplicates:
             raise LogbookError("--duplicates goes with --mapping; the canonical CSV updates incidents by uid.")
-        with _repository(args, create=True) as repo:
-            report: ImportReport = import_csv(repo, args.file, args.rejects)
+        with _repository(args, create=True) as repo, _meter(f"Importing {args.file}", "storing") as meter:
+            report: ImportReport = import_csv(repo, args.file, args.rejects, progress=meter)
     else:
         try:
             mapping = load_preset(args.mapping)  # before the logbook: a bad preset should not create one

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TextIO, TypeVar
 
 from logbook.domain.csv_schema import COLUMNS, REQUIRED_COLUMNS, RowParser, neutralise
 from logbook.domain.record import IncidentDraft
@@ -48,10 +48,19 @@ MAX_CELL = 10 * 1024 * 1024  # characters in one cell (the csv module stops at 1
 # over only after 5 ms without one): an import in a worker froze the window's thread for up to half a second.
 READ_CHUNK = 1024 * 1024
 _SNIFF_BYTES = 64 * 1024
+CHECK_EVERY = 256  # rows between progress reports and looks at the cancel flag
+
+Progress = Callable[[int, int], object]  # (bytes read, bytes in the file); what it returns is not used
+Cancelled = Callable[[], bool]
+T = TypeVar("T")
 
 
 class UnusableFileError(LogbookError):
     """The file as a whole cannot be imported; nothing was."""
+
+
+class ImportCancelled(LogbookError):
+    """The user cancelled; nothing was imported."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -81,8 +90,11 @@ def rejects_target(path: Path, rejects_path: Path | str | None) -> Path:
     return target
 
 
-def import_csv(repo: Repository, path: Path | str, rejects_path: Path | str | None = None) -> ImportReport:
-    """Import ``path`` into ``repo``; raises UnusableFileError (and imports nothing) if the file is unusable."""
+def import_csv(
+    repo: Repository, path: Path | str, rejects_path: Path | str | None = None, progress: Progress | None = None
+) -> ImportReport:
+    """Import ``path`` into ``repo``; raises UnusableFileError (and imports nothing) if the file is unusable.
+    ``progress`` is called now and then with the bytes read and the file's size."""
     path = Path(path)
     _check_content(path)
     target = rejects_target(path, rejects_path)
@@ -91,9 +103,28 @@ def import_csv(repo: Repository, path: Path | str, rejects_path: Path | str | No
         header = _read_header(path, source.reader)
         columns = _column_names(path, header)
         rejects = source.rejects(header)
+        rows = source.reader if progress is None else watched(source.reader, source, path.stat().st_size, progress)
         with cycle_collection_paused():
-            repo.upsert_many(_valid_drafts(source.reader, columns, rejects, log), log=log)
+            repo.upsert_many(_valid_drafts(rows, columns, rejects, log), log=log)
     return report_of(log, rejects)
+
+
+def watched(
+    rows: Iterator[T], source: CsvInput, size: int, progress: Progress | None, cancelled: Cancelled | None = None
+) -> Iterator[T]:
+    """``rows`` as they come, with ``progress`` told how far into the file ``source`` they are and ``cancelled``
+    asked (ImportCancelled when it says so) every CHECK_EVERY rows and once more after the last."""
+    for count, row in enumerate(rows):
+        if count % CHECK_EVERY == 0:
+            if cancelled is not None and cancelled():
+                raise ImportCancelled("The import was cancelled; nothing was imported.")
+            if progress is not None:
+                progress(min(source.position(), size), size)
+        yield row
+    if cancelled is not None and cancelled():  # a cancel after the last row still keeps nothing
+        raise ImportCancelled("The import was cancelled; nothing was imported.")
+    if progress is not None:
+        progress(size, size)
 
 
 def report_of(log: ImportLog, rejects: Rejects) -> ImportReport:

@@ -42,8 +42,10 @@ from logbook.domain.record import IncidentDraft, duplicate_key
 from logbook.domain.validation import FieldProblem
 from logbook.services.importer import (
     WHOLE_ROW,
+    Cancelled,
     CsvInput,
     ImportReport,
+    Progress,
     Rejects,
     UnusableFileError,
     csv_input,
@@ -52,24 +54,16 @@ from logbook.services.importer import (
     refuse_binary,
     rejects_target,
     report_of,
+    watched,
 )
 from logbook.store.engine import open_logbook
-from logbook.store.errors import LogbookError
 from logbook.store.repository import ImportLog, Repository
 
 ENCODING_SAMPLE = 8 * 1024 * 1024  # bytes read to tell the encoding: a stray byte far down still counts
 LAYOUT_SAMPLE = 64 * 1024  # characters read to tell the delimiter and the header row
 KEEP = 1000  # problems, warnings and duplicates listed by scan and import (all are counted)
 DUPLICATE_BATCH = 500  # rows whose possible duplicates are looked up at once
-CHECK_EVERY = 256  # rows between progress reports and looks at the cancel flag
-
-Progress = Callable[[int, int], object]  # (bytes read, bytes in the file); what it returns is not used
-Cancelled = Callable[[], bool]
 T = TypeVar("T")
-
-
-class ImportCancelled(LogbookError):
-    """The user cancelled; nothing was imported."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -315,7 +309,7 @@ def _mapped(
             raise UnusableFileError(f"{path.name} cannot be imported with this mapping: {error}.") from None
         rows = _rows(numbered, mapper, len(columns))
         if progress is not None or cancelled is not None:
-            rows = _watched(rows, source, path.stat().st_size, progress, cancelled)
+            rows = watched(rows, source, path.stat().st_size, progress, cancelled)
         if repo is not None:
             rows = _with_duplicates(rows, repo)
         yield file_format, source, header, columns, rows
@@ -358,22 +352,6 @@ def _rows(numbered: Iterator[tuple[int, list[str]]], mapper: RowMapper, width: i
             short = f"the row has {len(cells)} cells but the header has {width}; the missing ones are read as empty"
             warnings = [FieldProblem(WHOLE_ROW, short), *warnings]
         yield MappedRow(number, cells, mapped.draft, mapped.problems, warnings)
-
-
-def _watched(
-    rows: Iterator[MappedRow], source: CsvInput, size: int, progress: Progress | None, cancelled: Cancelled | None
-) -> Iterator[MappedRow]:
-    for count, row in enumerate(rows):
-        if count % CHECK_EVERY == 0:
-            if cancelled is not None and cancelled():
-                raise ImportCancelled("The import was cancelled; nothing was imported.")
-            if progress is not None:
-                progress(min(source.position(), size), size)
-        yield row
-    if cancelled is not None and cancelled():  # a cancel after the last row still keeps nothing
-        raise ImportCancelled("The import was cancelled; nothing was imported.")
-    if progress is not None:
-        progress(size, size)
 
 
 def _with_duplicates(rows: Iterator[MappedRow], repo: Repository) -> Iterator[MappedRow]:

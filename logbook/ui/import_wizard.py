@@ -75,10 +75,9 @@ from logbook.domain.mapping import (
     suggest_mapping,
 )
 from logbook.services.apart import run_apart
-from logbook.services.importer import WHOLE_ROW
+from logbook.services.importer import WHOLE_ROW, ImportCancelled
 from logbook.services.mapped_import import (
     Findings,
-    ImportCancelled,
     MappedImportReport,
     MappedRow,
     Preview,

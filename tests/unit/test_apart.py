@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from logbook.domain.filters import IncidentFilter, SortOrder
-from logbook.services import mapped_import
+from logbook.services import importer
 from logbook.services.apart import run_apart
-from logbook.services.importer import UnusableFileError
-from logbook.services.mapped_import import ImportCancelled, import_mapped_at, scan_at
+from logbook.services.importer import ImportCancelled, UnusableFileError
+from logbook.services.mapped_import import import_mapped_at, scan_at
 from logbook.store.errors import LogbookError
 from logbook.store.repository import UPSERT_BATCH, Repository
 from tests.conftest import make_draft
@@ -64,7 +64,7 @@ def test_a_child_that_dies_changes_nothing_and_says_so(repo: Repository, tmp_pat
 
     def kill_the_child_once_it_imports(done: int, total: int) -> None:
         reports.append(done)
-        if len(reports) == UPSERT_BATCH // mapped_import.CHECK_EVERY + 2:  # its first batch is in its transaction
+        if len(reports) == UPSERT_BATCH // importer.CHECK_EVERY + 2:  # its first batch is in its transaction
             for child in multiprocessing.active_children():
                 child.kill()
 

@@ -476,6 +476,12 @@ def test_long_commands_show_their_progress_at_a_terminal_and_clear_it(
     assert f"\rExporting to {exported}… 100 %" in terminal.getvalue()
     assert len(csv_rows(exported.read_text(encoding="utf-8"))) == 300
 
+    terminal.seek(0)
+    terminal.truncate()
+    assert main(["import", str(exported), "--db", str(tmp_path / "copy.sqlite3")]) == 0
+    assert f"\rImporting {exported}: storing…" in terminal.getvalue()
+    assert "Imported 300 incidents" in capsys.readouterr().out
+
 
 def test_no_progress_when_stderr_is_a_file_or_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "demo", "--rows", "300", "--db", str(tmp_path / "demo.sqlite3"))

@@ -21,9 +21,8 @@ from logbook.domain.filters import IncidentFilter, SortOrder
 from logbook.domain.mapping import FieldMapping, FileFormat, Mapping, mapping_from_toml, save_preset
 from logbook.domain.record import IncidentDraft
 from logbook.services import importer, mapped_import
-from logbook.services.importer import UnusableFileError, import_csv
+from logbook.services.importer import ImportCancelled, UnusableFileError, import_csv
 from logbook.services.mapped_import import (
-    ImportCancelled,
     MappedImportReport,
     distinct_values,
     import_mapped,
