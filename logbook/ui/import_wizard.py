@@ -9,6 +9,7 @@ a worker: a file of a million rows never freezes the window.
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QFont, QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -43,6 +44,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -432,6 +434,10 @@ class PreviewModel(QAbstractTableModel):
             summary = f"{summary}; {duplicate}" if summary else duplicate.capitalize()
         texts.append(summary)
         return _PreviewRow(texts, marks, row.draft is None)
+
+    def column_texts(self, column: int) -> list[str]:
+        """What every row shows in ``column``, for sizing it."""
+        return [row.texts[column] for row in self._rows]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -1508,12 +1514,7 @@ class PreviewPage(QWizardPage):
 
     def _show_preview(self, shown: Preview, mapping: Mapping) -> None:
         self.model.set_preview(shown, mapping)
-        header = self.table.horizontalHeader()
-        self.table.resizeColumnsToContents()  # a few dozen rows: cheap, and no header is cut
-        widest = header.fontMetrics().averageCharWidth() * 32
-        for column in range(self.model.columnCount() - 1):
-            header.resizeSection(column, min(header.sectionSize(column), widest))
-        header.setStretchLastSection(True)
+        self._fit_columns()
         rows = shown.rows
         if not rows:
             self._show(self.counts, self.tr("The file has no rows to import."), error=True)
@@ -1527,6 +1528,22 @@ class PreviewPage(QWizardPage):
             len(rows),
         )
         self._show(self.counts, text.format(*map(count_text, (len(rows) - rejected, warned, rejected, duplicated))))
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its header and its widest text (the cell's text margins and grid line
+        included), up to 32 average characters; the problems column takes the rest. Measured here from the
+        texts: resizeColumnsToContents asks the model for seven roles of every cell, 34 ms of the window's
+        thread for 50 rows of 30 columns."""
+        header = self.table.horizontalHeader()
+        metrics = QFontMetricsF(self.table.font())  # fractional widths, rounded up as Qt's own text layout does
+        text_margin = self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
+        margins = 2 * text_margin + 1
+        widest = header.fontMetrics().averageCharWidth() * 32
+        for column in range(self.model.columnCount() - 1):
+            texts = self.model.column_texts(column)
+            content = math.ceil(max((metrics.horizontalAdvance(text) for text in texts), default=0)) + margins
+            header.resizeSection(column, min(max(content, header.sectionSizeHint(column)), widest))
+        header.setStretchLastSection(True)
 
     def _start_scan(self, generation: int, path: Path, mapping: Mapping) -> None:
         cancel = self._cancel
