@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from itertools import accumulate
 from pathlib import Path
 
+from logbook.domain.conversions import COUNTRY_BOUNDS
 from logbook.domain.enums import (
     Attribution,
     Damage,
@@ -35,7 +36,8 @@ from logbook.store.repository import Repository
 SYNTHETIC_TAG = "synthetic"
 FIRST_DAY = dt.date(2016, 1, 1)
 DAYS = 3653  # ten years
-# (code, weight, rough centre): most incidents in a few countries, a long tail elsewhere.
+# (code, weight, rough centre): most incidents in a few countries, a long tail elsewhere. The centre places the
+# incidents of a country without a box in conversions.COUNTRY_BOUNDS.
 COUNTRIES = (
     ("IQ", 24, (33.2, 43.7)), ("SY", 20, (35.0, 38.5)), ("UA", 12, (48.4, 31.2)), ("YE", 8, (15.6, 48.0)),
     ("PS", 5, (31.9, 35.2)), ("IL", 4, (31.0, 34.9)), ("LB", 4, (33.9, 35.9)), ("SO", 3, (5.2, 46.2)),
@@ -162,7 +164,7 @@ def _block(rng: random.Random, pools: _Pools, first: int, size: int, rows: int) 
             day = max(0, day - randint(1, LATE_DAYS))
         start = pools.days[day]
         located = random_() < 0.6
-        latitude, longitude = pools.centres[country]
+        latitude, longitude = _point(rng, country, pools.centres[country]) if located else (None, None)
         yield IncidentDraft(
             uid=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             date_start=start,
@@ -171,8 +173,8 @@ def _block(rng: random.Random, pools: _Pools, first: int, size: int, rows: int) 
             country=country,
             admin1=admin1,
             location=location,
-            latitude=round(latitude + rng.uniform(-2, 2), 4) if located else None,
-            longitude=round(longitude + rng.uniform(-2, 2), 4) if located else None,
+            latitude=latitude,
+            longitude=longitude,
             geo_precision=geo_precision if located else None,
             event_type=event_type.value,
             weapon=weapon.value,
@@ -193,6 +195,16 @@ def _block(rng: random.Random, pools: _Pools, first: int, size: int, rows: int) 
             sources=[_source(rng, start) for _ in range(randint(1, 3))],
             tags=[SYNTHETIC_TAG, weapon.value],
         )
+
+
+def _point(rng: random.Random, country: str, centre: tuple[float, float]) -> tuple[float, float]:
+    """A place in the country's rough box, the one an import checks coordinates against (a point off it gets a
+    warning), or near the country's centre where there is no box."""
+    box = COUNTRY_BOUNDS.get(country)
+    if box is None:
+        return round(centre[0] + rng.uniform(-2, 2), 4), round(centre[1] + rng.uniform(-2, 2), 4)
+    west, south, east, north = box
+    return round(rng.uniform(south, north), 4), round(rng.uniform(west, east), 4)
 
 
 def _word(rng: random.Random, syllables: int) -> str:

@@ -18,6 +18,7 @@ import pytest
 import logbook
 from logbook import __main__ as entry
 from logbook.cli import main
+from logbook.domain.conversions import outside_bounds
 from logbook.domain.csv_schema import COLUMNS
 from logbook.domain.filters import IncidentFilter, SortOrder
 from logbook.store.engine import open_logbook
@@ -444,6 +445,8 @@ def test_demo_creates_a_synthetic_logbook_marked_as_such(tmp_path: Path, capsys:
     assert any(low is not None and low == high for low, high in killed)
     assert len({r.values["country"] for r in records}) > 5
     assert {r.values["outcome"] for r in records} == {"intercepted", "missed", "hit", "unknown"}
+    located = [r.values for r in records if r.values["latitude"] is not None]
+    assert located and not [v for v in located if outside_bounds(v["country"], v["latitude"], v["longitude"])]
     # an existing file is never overwritten
     assert main(["demo", "--rows", "500", "--db", str(target)]) == 2
     assert "already exists" in capsys.readouterr().err
