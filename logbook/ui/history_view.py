@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from logbook.domain.history import HISTORY_FIELDS, FieldChange, HistoryAction, HistoryEntry, readable
+from logbook.store.engine import notes
 from logbook.store.errors import LogbookError
 from logbook.store.repository import Repository
 from logbook.ui.accessibility import fill_in
@@ -221,6 +222,9 @@ class HistoryDialog(QDialog):
         self.restore_button.setToolTip(
             self.tr("Bring back the values the incident had right after the selected change (recorded as a change)")
         )
+        self._read_only = notes(repository.engine).read_only  # why nothing can be restored into it, if so
+        if self._read_only:
+            self.restore_button.setToolTip(self.tr("The logbook is read-only: {0}.").format(self._read_only))
         self.restore_button.clicked.connect(self.restore_selected)
         close = buttons.button(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName(close.text())
@@ -326,5 +330,5 @@ class HistoryDialog(QDialog):
         newest = self._entries[0] if self._entries else None
         self.restore_button.setEnabled(
             entry is not None and newest is not None and entry.id != newest.id and entry.version is not None
-            and not self.purged
+            and not self.purged and not self._read_only
         )  # fmt: skip

@@ -20,6 +20,7 @@ from logbook.store.engine import open_logbook
 from logbook.store.repository import Repository
 from logbook.ui import app
 from logbook.ui.backup_dialog import BackupDialog, BackupQuestions
+from logbook.ui.history_view import HistoryDialog
 from logbook.ui.incident_form import IncidentForm
 from logbook.ui.main_window import MainWindow
 from tests.conftest import make_draft
@@ -160,7 +161,10 @@ def test_every_control_of_the_backup_dialog_has_an_accessible_name(
 def test_a_read_only_logbook_shows_why_and_nothing_can_change_it(
     qtbot: QtBot, db_path: Path, repo: Repository, told: list[tuple[str, str]]
 ) -> None:
-    repo.add(make_draft(title="read me"))
+    incident_id = repo.add(make_draft(title="read me"))
+    draft = repo.get(incident_id)
+    draft.title = "read me, edited"
+    repo.update(incident_id, draft)
     repo.engine.dispose()
     before = digest(db_path)
     window = open_window(qtbot, Repository(open_logbook(db_path, read_only=True)), db_path)
@@ -181,6 +185,12 @@ def test_a_read_only_logbook_shows_why_and_nothing_can_change_it(
         assert not field(form, "saveButton").isEnabled() and not field(form, "saveAndNewButton").isEnabled()
         assert "(read-only)" in form.windowTitle()
         form.close()
+        history = window.show_history()  # the history reads, but no earlier version can be restored into it
+        assert isinstance(history, HistoryDialog)
+        history.table.selectRow(history.model.rowCount() - 1)  # the first version, the oldest row
+        assert history.selected_entry() is not None and not history.restore_button.isEnabled()
+        assert history.restore_button.toolTip() == "The logbook is read-only: opened read-only."
+        history.close()
         assert backups.list_backups(db_path) == []  # nothing to back up every day: it cannot change here
         assert told == []
     finally:
