@@ -69,6 +69,7 @@ class ImportHistoryModel(RecordListModel):
 
 class ImportHistoryDialog(QDialog):
     changed = Signal()  # an import's incidents were moved to the trash or restored
+    moved = Signal(int, str, bool)  # which import, its file name, and whether to the trash (else back): for undo
     loaded = Signal()  # the list shows the history as it is now
 
     def __init__(self, repository: Repository, workers: Workers, parent: QWidget | None = None) -> None:
@@ -163,7 +164,8 @@ class ImportHistoryDialog(QDialog):
             lambda count: self.tr("Moved %Ln incident(s) imported from {0} to the trash.", "", count).format(
                 entry.file_name
             ),
-            entry.id,
+            entry,
+            removed=True,
         )
 
     def restore_selected(self) -> None:
@@ -173,20 +175,23 @@ class ImportHistoryDialog(QDialog):
         self._run(
             lambda: self._repository.restore_import(entry.id),
             lambda count: self.tr("Restored %Ln incident(s) imported from {0}.", "", count).format(entry.file_name),
-            entry.id,
+            entry,
+            removed=False,
         )
 
-    def _run(self, work: Callable[[], int], message: Callable[[int], str], import_id: int) -> None:
+    def _run(self, work: Callable[[], int], message: Callable[[int], str], entry: ImportEntry, removed: bool) -> None:
         self._busy = True
         self._update_buttons()
 
         def done(count: int) -> None:
             if not isValid(self):
                 return
+            if count:
+                self.moved.emit(entry.id, entry.file_name, removed)
             self._busy = False
             self.status.setText(message(count))
             self.changed.emit()
-            self.refresh(import_id, say_count=False)
+            self.refresh(entry.id, say_count=False)
 
         self._workers.submit(work, done, self._failed)
 

@@ -736,7 +736,7 @@ class MainWindow(QMainWindow):
         if report is not None:
             self.completions.repository = None  # new names to complete from: read again when a form opens
             if report.import_id is not None and report.added:  # undo: its added incidents to the trash
-                self.undo_stack.push(ImportCommand(self, report.import_id, file_name))
+                self.undo_stack.push(ImportCommand(self, report.import_id, self.tr("Import {0}").format(file_name)))
             self.refresh()
         self.import_finished.emit(report)
 
@@ -746,8 +746,17 @@ class MainWindow(QMainWindow):
         dialog = ImportHistoryDialog(self.repository, self.workers, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.changed.connect(self.refresh)
+        dialog.moved.connect(self._import_moved)
         dialog.open()
         return dialog
+
+    def _import_moved(self, import_id: int, file_name: str, removed: bool) -> None:
+        """Remove or Restore in the import history, made: an undo step like any other change."""
+        if removed:
+            text = self.tr("Remove the incidents imported from {0}")
+        else:
+            text = self.tr("Restore the incidents imported from {0}")
+        self.undo_stack.push(ImportCommand(self, import_id, text.format(file_name), removed))
 
     # ---- export -----------------------------------------------------------------------------------------
 

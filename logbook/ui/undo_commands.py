@@ -167,17 +167,23 @@ class TrashCommand(LogbookCommand):
 
 
 class ImportCommand(LogbookCommand):
-    """An import: undo moves the incidents it added to the trash (remove_import), redo brings them back
-    (restore_import). Incidents it updated keep their update."""
+    """The incidents an import added, brought into the log (the import itself, or Restore in the import history)
+    or moved to the trash (Remove in the import history): undo does the opposite (restore_import or
+    remove_import), redo the same again. Incidents it updated keep their update."""
 
-    def __init__(self, window: MainWindow, import_id: int, file_name: str) -> None:
-        super().__init__(window, UndoCommands.tr("Import {0}").format(file_name))
+    def __init__(self, window: MainWindow, import_id: int, text: str, removed: bool = False) -> None:
+        super().__init__(window, text)
         self.import_id = import_id
+        self.removed = removed
 
     def apply(self) -> int | None:
-        self._window.repository.restore_import(self.import_id)
+        self._move(trash=self.removed)
         return None
 
     def revert(self) -> int | None:
-        self._window.repository.remove_import(self.import_id)
+        self._move(trash=not self.removed)
         return None
+
+    def _move(self, trash: bool) -> None:
+        repository = self._window.repository
+        (repository.remove_import if trash else repository.restore_import)(self.import_id)

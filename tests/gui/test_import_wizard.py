@@ -32,7 +32,7 @@ from logbook.ui.main_window import MainWindow
 from logbook.ui.numbers import count_text
 from logbook.ui.theme import PROBLEM_BACKGROUND, WARNING_BACKGROUND
 from tests.conftest import make_draft
-from tests.gui.conftest import WAIT_MS
+from tests.gui.conftest import WAIT_MS, refreshed
 
 HEADER = ("Event date", "Country", "Place", "Weapon", "Fatalities", "Wounded", "Blamed on", "Status", "Description")
 ROWS = (
@@ -498,10 +498,20 @@ def test_the_history_removes_an_imports_incidents_and_restores_them(
     assert model.index(0, model.COL_LIVE).data() == "0"
     assert dialog.restore_button.isEnabled() and not dialog.remove_button.isEnabled()
 
+    assert window.undo_action.text() == "Undo Remove the incidents imported from second.csv"
+
     with qtbot.waitSignals(signals, timeout=WAIT_MS):
         click(qtbot, dialog.restore_button)
     assert window.model.rowCount() == 6 and repo.trash() == []
     assert dialog.status.text() == "Restored 3 incident(s) imported from second.csv."
+
+    # both are undo steps: Edit › Undo takes the restore back, then the removal
+    refreshed(qtbot, window, window.undo_action.trigger)
+    assert window.model.rowCount() == 3 and len(repo.trash()) == 3
+    refreshed(qtbot, window, window.undo_action.trigger)
+    assert window.model.rowCount() == 6 and repo.trash() == []
+    refreshed(qtbot, window, window.redo_action.trigger)
+    assert window.model.rowCount() == 3
     assert told == []
 
 
