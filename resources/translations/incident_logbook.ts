@@ -301,7 +301,7 @@ The logbook as it is now is kept as a backup first, so you can go back to it fro
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>Field</source>
         <translation type="unfinished"></translation>
     </message>
@@ -321,7 +321,7 @@ The logbook as it is now is kept as a backup first, so you can go back to it fro
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+34"/>
         <location line="+16"/>
         <source>(empty)</source>
         <translation type="unfinished"></translation>
@@ -701,7 +701,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="+511"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="+516"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -932,7 +932,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>HistoryDialog</name>
     <message>
-        <location filename="../../logbook/ui/history_view.py" line="+82"/>
+        <location filename="../../logbook/ui/history_view.py" line="+83"/>
         <source>Added by import of {file}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -993,17 +993,22 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
     </message>
     <message>
         <location line="+20"/>
-        <location line="+94"/>
+        <location line="+97"/>
         <source>Restore this version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-93"/>
         <source>Bring back the values the incident had right after the selected change (recorded as a change)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+4"/>
+        <source>The logbook is read-only: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <location line="+2"/>
         <source>History</source>
         <translation type="unfinished"></translation>
@@ -1052,7 +1057,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>HistoryModel</name>
     <message>
-        <location line="-204"/>
+        <location line="-207"/>
         <source>When (UTC)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1090,13 +1095,13 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>ImportHistoryDialog</name>
     <message>
-        <location filename="../../logbook/ui/import_history_dialog.py" line="+77"/>
-        <location line="+122"/>
+        <location filename="../../logbook/ui/import_history_dialog.py" line="+78"/>
+        <location line="+126"/>
         <source>Import history</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-116"/>
+        <location line="-120"/>
         <source>Reading the history…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1150,7 +1155,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Restored %Ln incident(s) imported from {0}.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1160,7 +1165,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>ImportHistoryModel</name>
     <message>
-        <location line="-135"/>
+        <location line="-137"/>
         <source>File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1213,7 +1218,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="-548"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="-552"/>
         <source>When and where</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1273,7 +1278,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+285"/>
+        <location line="+289"/>
         <source>Where {0} comes from: a column of the file, columns joined, a fixed value, or nothing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1372,7 +1377,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+679"/>
+        <location line="+691"/>
         <source>Import incidents</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1465,7 +1470,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>IncidentForm</name>
     <message>
-        <location filename="../../logbook/ui/conflict_dialog.py" line="-319"/>
+        <location filename="../../logbook/ui/conflict_dialog.py" line="-310"/>
         <location filename="../../logbook/ui/history_view.py" line="-77"/>
         <location filename="../../logbook/ui/incident_form.py" line="+198"/>
         <source>Start date</source>
@@ -2283,12 +2288,12 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../logbook/ui/main_window.py" line="+129"/>
+        <location filename="../../logbook/ui/main_window.py" line="+131"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>newest first</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2559,12 +2564,12 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
     </message>
     <message>
         <location line="+7"/>
-        <location line="+493"/>
+        <location line="+507"/>
         <source>About Incident Logbook</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-492"/>
+        <location line="-506"/>
         <source>The version, the licence and where the logbooks, backups and settings are kept</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2599,7 +2604,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+92"/>
         <source>{0} of {1} incidents</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2616,7 +2621,22 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         </translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+46"/>
+        <source>Import {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Remove the incidents imported from {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Restore the incidents imported from {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Exporting {0} incidents…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2644,7 +2664,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="-779"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="-791"/>
         <source>Map the columns</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2844,7 +2864,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>PreviewPage</name>
     <message>
-        <location line="+925"/>
+        <location line="+926"/>
         <source>Check the preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2904,7 +2924,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+39"/>
         <source>The file has no rows to import.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2916,7 +2936,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         </translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+31"/>
         <source>Reading the whole file…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3482,16 +3502,11 @@ The logbook is left as it is, and this step is taken off the Undo list.</source>
         <source>Restore {0} incidents from the trash</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+24"/>
-        <source>Import {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>ValueMapModel</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="-1379"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="-1395"/>
         <source>In the file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3534,7 +3549,7 @@ The logbook is left as it is, and this step is taken off the Undo list.</source>
 <context>
     <name>ValueMapPanel</name>
     <message>
-        <location line="+699"/>
+        <location line="+703"/>
         <source>Value map</source>
         <translation type="unfinished"></translation>
     </message>
