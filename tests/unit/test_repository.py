@@ -687,3 +687,51 @@ def test_add_many_keeps_nothing_when_a_row_fails(repo: Repository) -> None:
     with pytest.raises(IntegrityError, match="CHECK constraint"):
         repo.add_many([make_draft(title=f"New {n}") for n in range(5)] + [bad], batch=2)
     assert repo.count() == 1
+
+
+@pytest.mark.parametrize("entered", ["by date", "in any order"])
+def test_the_first_page_of_a_broad_search_is_the_start_of_its_snapshot(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch, entered: str
+) -> None:
+    """A broad text search finds its first page batch by batch along the sort index (with small batches here,
+    and "broad" from 30 matches) when the batch's ids lie close together, as a log entered by date has them in
+    date order; otherwise the usual query. Either way the page is the start of the snapshot, in every order."""
+    monkeypatch.setattr(repository_module, "BROAD_FIRST_PAGE", 30)
+    monkeypatch.setattr(repository_module, "TEXT_BATCH", 40)
+    monkeypatch.setattr(repository_module, "TEXT_SPREAD", 5)
+    rng = random.Random(7)
+    days = [dt.date(2020, 1, 1) + dt.timedelta(days=n // 3) for n in range(1500)]
+    if entered == "in any order":
+        rng.shuffle(days)
+    repo.add_many(
+        make_draft(
+            date_start=day,
+            title=f"{rng.choice(['Drone', 'Rocket', 'Mortar'])} strike {n} {'near the airfield' if n % 7 else ''}",
+            killed_min=n % 11,
+            killed_max=n % 11,
+            location=rng.choice(["Erbil", "al-Tanf", "Ain al-Asad", "Zawiya"]),
+        )
+        for n, day in enumerate(days)
+    )
+    paths: list[tuple[SortKey, bool]] = []  # each first page: its sort column, and whether found batch by batch
+    batched = Repository._first_text_matches
+
+    def spy(self: Repository, *args: Any) -> Any:
+        found = batched(self, *args)
+        paths.append((args[2].key, found is not None))
+        return found
+
+    monkeypatch.setattr(Repository, "_first_text_matches", spy)
+    for search in ("strike", "drone", "airfield", "drone airfield", "erbil"):
+        for key in (SortKey.DATE, SortKey.TITLE, SortKey.KILLED, SortKey.LOCATION):
+            for descending in (True, False):
+                for incident_filter in (
+                    IncidentFilter(search=search),
+                    IncidentFilter(search=search, date_from=dt.date(2020, 6, 1)),
+                ):
+                    order = SortOrder(key, descending)
+                    first = [row[0] for row in repo.first_rows(incident_filter, order, 100)]
+                    assert first == list(repo.snapshot(incident_filter, order)[:100]), (search, order, incident_filter)
+    by_date = {batched for key, batched in paths if key is SortKey.DATE}
+    assert by_date == {entered == "by date"}  # entered by date, a date-sorted batch's ids lie close together
+    assert (SortKey.TITLE, False) in paths  # "Drone strike 1", "Drone strike 10", …: ids far apart
