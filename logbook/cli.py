@@ -407,13 +407,21 @@ WARNINGS_SHOWN = 20
 
 
 def _print_warnings(report: MappedImportReport) -> None:
-    """The first WARNINGS_SHOWN warnings about rows that were stored (values to check), on stderr."""
+    """The first WARNINGS_SHOWN warnings about rows that were stored (values to check), then as many rows that
+    look like an earlier row of the file, on stderr."""
     shown = report.findings.warnings[:WARNINGS_SHOWN]
     for warning in shown:
         print(f"warning: {warning}", file=sys.stderr)
     more = report.findings.warned - len({warning.row for warning in shown})
     if more > 0:
         print(f"warning: and {_plural(more, 'more row')} with warnings", file=sys.stderr)
+    repeats = report.findings.repeats[:WARNINGS_SHOWN]
+    for repeat in repeats:
+        print(f"warning: row {repeat.row} looks like row {repeat.earlier_row} of the file (imported: check it)",
+              file=sys.stderr)  # fmt: skip
+    if report.findings.repeated > len(repeats):
+        print(f"warning: and {_plural(report.findings.repeated - len(repeats), 'more row')} like an earlier row",
+              file=sys.stderr)  # fmt: skip
 
 
 def _export(args: argparse.Namespace) -> int:

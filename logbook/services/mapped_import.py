@@ -82,6 +82,12 @@ class Duplicate:
     incident_ids: tuple[int, ...]  # live incidents with the same date, country, location and weapon
 
 
+@dataclasses.dataclass(frozen=True)
+class Repeat:
+    row: int
+    earlier_row: int  # the first row of the file with the same date, country, location and weapon
+
+
 @dataclasses.dataclass
 class MappedRow:
     """One row of the file read through the mapping."""
@@ -91,7 +97,8 @@ class MappedRow:
     draft: IncidentDraft | None  # None when a problem rejects the row
     problems: list[FieldProblem]
     warnings: list[FieldProblem]
-    duplicates: tuple[int, ...] = ()
+    duplicates: tuple[int, ...] = ()  # incidents in the logbook it may repeat
+    earlier_row: int | None = None  # the first row of this file it may repeat (the same attack, another source)
 
     def stored(self) -> dict[str, str]:
         """The row as it will be stored, cell by cell in the canonical CSV's text (empty when rejected)."""
@@ -107,10 +114,12 @@ class Findings:
     rows: int = 0
     rejected: int = 0
     warned: int = 0
-    duplicated: int = 0
+    duplicated: int = 0  # rows like incidents in the logbook: skipped when asked
+    repeated: int = 0  # rows like an earlier row of the file: listed to check, never skipped
     problems: list[RowProblem] = dataclasses.field(default_factory=list)
     warnings: list[RowProblem] = dataclasses.field(default_factory=list)
     duplicates: list[Duplicate] = dataclasses.field(default_factory=list)
+    repeats: list[Repeat] = dataclasses.field(default_factory=list)
 
     def note(self, row: MappedRow) -> None:
         self.rows += 1
@@ -124,6 +133,9 @@ class Findings:
         if row.duplicates:
             self.duplicated += 1
             _keep(self.duplicates, [Duplicate(row.number, row.duplicates)])
+        if row.earlier_row is not None:
+            self.repeated += 1
+            _keep(self.repeats, [Repeat(row.number, row.earlier_row)])
 
 
 def _keep(kept: list[T], more: Sequence[T]) -> None:
@@ -355,7 +367,11 @@ def _rows(numbered: Iterator[tuple[int, list[str]]], mapper: RowMapper, width: i
 
 
 def _with_duplicates(rows: Iterator[MappedRow], repo: Repository) -> Iterator[MappedRow]:
-    """The rows with their possible duplicates among the incidents in the logbook before this import."""
+    """The rows with their possible duplicates among the incidents in the logbook before this import, and the
+    first row before them in the file with the same key. Two such rows may be one attack from two sources, or
+    two attacks on one base in one day: they are listed to check, never skipped. The file's keys are kept as
+    hashes, a few dozen bytes a row; a collision, once in billions, only lists a row to look at."""
+    first_rows: dict[int, int] = {}  # hash of a duplicate key -> the first row of the file with it
     while batch := list(itertools.islice(rows, DUPLICATE_BATCH)):
         keys = {
             row.number: duplicate_key(row.draft.date_start, row.draft.country, row.draft.location, row.draft.weapon)
@@ -364,7 +380,10 @@ def _with_duplicates(rows: Iterator[MappedRow], repo: Repository) -> Iterator[Ma
         }
         found = repo.possible_duplicates(keys.values()) if keys else {}
         for row in batch:
-            row.duplicates = tuple(found.get(keys[row.number], ())) if row.number in keys else ()
+            if row.number in keys:
+                row.duplicates = tuple(found.get(keys[row.number], ()))
+                first = first_rows.setdefault(hash(keys[row.number]), row.number)
+                row.earlier_row = first if first != row.number else None
             yield row
 
 

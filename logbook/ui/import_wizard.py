@@ -432,6 +432,9 @@ class PreviewModel(QAbstractTableModel):
                 ", ".join(f"#{i}" for i in row.duplicates)
             )
             summary = f"{summary}; {duplicate}" if summary else duplicate.capitalize()
+        if row.earlier_row is not None:
+            repeat = ImportWizard.tr("like row {0} of this file (imported: check it)").format(row.earlier_row)
+            summary = f"{summary}; {repeat}" if summary else repeat.capitalize()
         texts.append(summary)
         return _PreviewRow(texts, marks, row.draft is None)
 
@@ -1614,7 +1617,13 @@ class PreviewPage(QWizardPage):
             more = len(duplicate.incident_ids) - 1
             text = self.tr("Row {0} looks like incident {1}").format(duplicate.row, described)
             self.duplicate_list.addItem(text + (self.tr(" and %n more", "", more) if more else ""))
-        if not findings.duplicates:
+        for repeat in findings.repeats[:LISTED]:
+            self.duplicate_list.addItem(
+                self.tr(
+                    "Row {0} looks like row {1} of this file: imported, as it may be another attack; check it"
+                ).format(repeat.row, repeat.earlier_row)
+            )
+        if not findings.duplicates and not findings.repeats:
             self.duplicate_list.addItem(self.tr("None: no row looks like an incident already in the logbook."))
         for each in (self.findings_list, self.duplicate_list):
             for position in range(each.count()):
@@ -1632,11 +1641,11 @@ class PreviewPage(QWizardPage):
             "",
             findings.rows,
         )
-        self._show(
-            self.scan_summary,
-            text.format(*map(count_text, (stored - skipped, findings.warned, findings.rejected, skipped))),
-            error=bool(findings.rejected),
-        )
+        text = text.format(*map(count_text, (stored - skipped, findings.warned, findings.rejected, skipped)))
+        if findings.repeated:
+            repeats = self.tr("%Ln row(s) look like an earlier row of the file (listed below).", "", findings.repeated)
+            text = f"{text} {repeats}"
+        self._show(self.scan_summary, text, error=bool(findings.rejected))
 
     def _skip_toggled(self, checked: bool) -> None:
         self.owner.skip_duplicates = checked

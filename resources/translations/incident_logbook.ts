@@ -701,7 +701,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="+516"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="+519"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1218,7 +1218,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>ImportWizard</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="-552"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="-555"/>
         <source>When and where</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1278,7 +1278,12 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+289"/>
+        <location line="+5"/>
+        <source>like row {0} of this file (imported: check it)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+287"/>
         <source>Where {0} comes from: a column of the file, columns joined, a fixed value, or nothing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1377,7 +1382,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+691"/>
+        <location line="+697"/>
         <source>Import incidents</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2664,7 +2669,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>MappingPage</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="-791"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="-797"/>
         <source>Map the columns</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2968,13 +2973,25 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         </translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
+        <source>Row {0} looks like row {1} of this file: imported, as it may be another attack; check it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
         <source>None: no row looks like an incident already in the logbook.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
         <location line="+12"/>
         <source>Whole file: %Ln row(s). {0} will be imported ({1} with warnings), {2} rejected, {3} skipped as possible duplicates.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%Ln row(s) look like an earlier row of the file (listed below).</source>
         <translation type="unfinished">
             <numerusform></numerusform>
         </translation>
@@ -3506,7 +3523,7 @@ The logbook is left as it is, and this step is taken off the Undo list.</source>
 <context>
     <name>ValueMapModel</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="-1395"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="-1411"/>
         <source>In the file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3549,7 +3566,7 @@ The logbook is left as it is, and this step is taken off the Undo list.</source>
 <context>
     <name>ValueMapPanel</name>
     <message>
-        <location line="+703"/>
+        <location line="+706"/>
         <source>Value map</source>
         <translation type="unfinished"></translation>
     </message>

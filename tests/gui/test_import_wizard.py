@@ -363,6 +363,28 @@ def test_possible_duplicates_are_listed_and_skipped_or_imported(
     assert repo.count() == 4
 
 
+def test_a_row_like_an_earlier_row_is_listed_to_check_and_imported(
+    qtbot: QtBot, window: MainWindow, repo: Repository, tmp_path: Path, answer: Callable[[str, object], None]
+) -> None:
+    rows = [("2023-10-05", "Iraq", "attack", "Base 1", "0"), ("2023-10-05", "Iraq", "attack", "base  1", "2"),
+            ("2023-10-06", "Iraq", "attack", "Base 1", "0")]  # fmt: skip
+    path = write(tmp_path / "two-sources.csv", rows, header=("Date", "Country", "Type", "Place", "Killed"))
+    wizard = open_wizard(qtbot, window)
+    choose_file(qtbot, wizard, answer, path)
+    to_mapping(qtbot, wizard)
+    to_preview(qtbot, wizard)
+    page = wizard.preview_page
+    assert [page.duplicate_list.item(n).text() for n in range(page.duplicate_list.count())] == [
+        "Row 3 looks like row 2 of this file: imported, as it may be another attack; check it"
+    ]
+    assert page.model.index(1, page.model.columnCount() - 1).data() == "Like row 2 of this file (imported: check it)"
+    assert "3 will be imported" in page.scan_summary.text()
+    assert "1 row(s) look like an earlier row of the file" in page.scan_summary.text()
+    with qtbot.waitSignal(window.import_finished, timeout=WAIT_MS) as done:
+        click(qtbot, wizard.button(QWizard.WizardButton.FinishButton))
+    assert (done.args[0].added, done.args[0].skipped) == (3, 0)
+
+
 def test_a_mapping_changed_while_the_whole_file_is_read_is_read_again(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, answer: Callable[[str, object], None], told: list[tuple[str, str]]
 ) -> None:

@@ -81,9 +81,10 @@ def test_the_wizards_scan_in_a_child_process_finds_what_a_scan_here_finds_and_st
     duplicated = ("2023-11-02", "Iraq", "Ain al-Asad air base", "drone", "0", "", "Attack", "")
     path = write(tmp_path / "tracker.csv", *[ROW] * 600, ("someday", *ROW[1:]), duplicated)
     findings = run_apart(scan_at, repo.target, path, tracker())
-    assert (findings.rows, findings.rejected, findings.duplicated) == (602, 1, 1)
+    assert (findings.rows, findings.rejected, findings.duplicated, findings.repeated) == (602, 1, 1, 599)
     assert [problem.row for problem in findings.problems] == [602]
     assert [(duplicate.row, duplicate.incident_ids) for duplicate in findings.duplicates] == [(603, (known,))]
+    assert (findings.repeats[0].row, findings.repeats[0].earlier_row) == (3, 2)
     with pytest.raises(ImportCancelled):
         run_apart(scan_at, repo.target, path, tracker(), cancelled=lambda: True)
     assert multiprocessing.active_children() == []

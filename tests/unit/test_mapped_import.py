@@ -429,6 +429,31 @@ def test_possible_duplicates_are_skipped_or_imported(repo: Repository, tmp_path:
     assert repo.count() == 6
 
 
+def test_a_row_like_an_earlier_row_of_the_file_is_listed_but_imported(repo: Repository, tmp_path: Path) -> None:
+    """The same attack from two sources, or two attacks on one base in one day: the later row is listed beside
+    the earlier one (the place compared case and spacing aside) for the user to check, and imported."""
+    path = write(
+        tmp_path / "in.csv", ROW, (*ROW[:3], "Rocket", *ROW[4:]), (*ROW[:2], " AL-TANF ", *ROW[3:7], "a second source")
+    )
+    findings = scan(repo, path, tracker(), today=TODAY)
+    assert [(repeat.row, repeat.earlier_row) for repeat in findings.repeats] == [(4, 2)]
+    assert (findings.repeated, findings.duplicated, findings.duplicates) == (1, 0, [])
+    report = run_import(repo, path)
+    assert (report.added, report.skipped) == (3, 0)
+
+
+def test_the_command_line_says_which_rows_look_like_earlier_ones(
+    tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path / "in.csv", ROW, ROW, ROW)
+    save_preset(tmp_path / "tracker.toml", tracker())
+    assert main(["import", str(path), "--mapping", str(tmp_path / "tracker.toml"), "--db", str(db_path)]) == 0
+    out, err = capsys.readouterr()
+    assert "Imported 3 incidents" in out
+    assert "warning: row 3 looks like row 2 of the file (imported: check it)" in err
+    assert "warning: row 4 looks like row 2 of the file (imported: check it)" in err
+
+
 def test_duplicates_are_found_however_many_keys_a_file_has(repo: Repository, tmp_path: Path) -> None:
     days = [dt.date(2020, 1, 1) + dt.timedelta(days=n) for n in range(3 * DUPLICATE_KEYS + 1)]
     repo.add_many(make_draft(date_start=day, country="SY", location="Al-Tanf", weapon="drone") for day in days)
