@@ -335,31 +335,29 @@ class Repository:
         table shows them at once while the snapshot of every id is still being read."""
         with self.engine.connect() as connection:
             broad = self._broad(connection, incident_filter, BROAD_FIRST_PAGE)
-            where = self._where(incident_filter, broad=broad)
-            nearby = None
-            if broad and order.key is not SortKey.COUNTRY and self._fts_query(incident_filter.search):
-                nearby = self._first_text_matches(connection, incident_filter, order, limit)
-            if nearby is not None:
-                ids = nearby
-            elif order.key is SortKey.COUNTRY:
-                ids = _first_by_country_name(connection, where, order.descending, limit, broad)
-            else:
-                query = select(I.id).where(*where).order_by(*_order_by(order)).limit(limit)
-                if broad:
-                    query = query.execution_options(**{INDEXED_BY: _sort_index(order.key)})
-                ids = _ids(connection, query)
+            fts_query = self._fts_query(incident_filter.search) if broad and order.key is not SortKey.COUNTRY else None
+            ids = self._first_text_matches(connection, incident_filter, fts_query, order, limit) if fts_query else None
+            if ids is None:
+                where = self._where(incident_filter, broad=broad)
+                if order.key is SortKey.COUNTRY:
+                    ids = _first_by_country_name(connection, where, order.descending, limit, broad)
+                else:
+                    query = select(I.id).where(*where).order_by(*_order_by(order)).limit(limit)
+                    if broad:
+                        query = query.execution_options(**{INDEXED_BY: _sort_index(order.key)})
+                    ids = _ids(connection, query)
             rows = _rows(connection, ids)
         return [rows[incident_id] for incident_id in ids if incident_id in rows]
 
     def _first_text_matches(
-        self, connection: Connection, incident_filter: IncidentFilter, order: SortOrder, limit: int
+        self, connection: Connection, incident_filter: IncidentFilter, fts_query: str, order: SortOrder, limit: int
     ) -> array[int] | None:
         """The first ``limit`` ids in ``order`` of a broad text search: the sort index read a batch at a time, and
         each batch's matches asked of the text index within the batch's id range, which FTS5 seeks in its lists.
         Without this, the first page waits for the list of every match (a million ids, 0.1 s). A log kept as
         things happen has a date-sorted batch's ids close together; None when a batch's ids are spread too
         widely for the look-up to pay (another sort column, say), and the usual query runs instead."""
-        matches = select(_fts.c.rowid).where(_fts.c.incident_fts.op("MATCH")(self._fts_query(incident_filter.search)))
+        matches = _text_matches(fts_query)
         others = self._where(dataclasses.replace(incident_filter, search=""), broad=True)
         candidates = select(I.id).where(*others).order_by(*_order_by(order)).limit(TEXT_BATCH)
         candidates = candidates.execution_options(**{INDEXED_BY: _sort_index(order.key)})
@@ -909,7 +907,7 @@ class Repository:
             parts.append(select(I.id).where(I.deleted_at.is_(None), I.date_start <= f.date_to))
         fts_query = self._fts_query(f.search) if f.search.strip() else None
         if fts_query is not None:  # counted in the text index alone, which stops at BROAD (a LIKE has no index)
-            parts.append(select(_fts.c.rowid).where(_fts.c.incident_fts.op("MATCH")(fts_query)))
+            parts.append(_text_matches(fts_query))
         return all(
             connection.execute(select(func.count()).select_from(part.limit(at_least).subquery())).scalar_one()
             >= at_least
@@ -933,7 +931,7 @@ class Repository:
         incident alone instead of listing every match."""
         query = self._fts_query(search)
         if query is not None:
-            matches = select(_fts.c.rowid).where(_fts.c.incident_fts.op("MATCH")(query))
+            matches = _text_matches(query)
             return I.id.in_(matches if only is None else matches.where(_fts.c.rowid == only))
         words = search.replace("\x00", " ").split()
         s = source_table.c
@@ -948,6 +946,11 @@ class Repository:
             )
             conditions.append(or_(*columns, in_sources))
         return and_(literal(True), *conditions)
+
+
+def _text_matches(fts_query: str) -> Select[Any]:
+    """The ids of the incidents the text index matches to ``fts_query`` (see Repository._fts_query)."""
+    return select(_fts.c.rowid).where(_fts.c.incident_fts.op("MATCH")(fts_query))
 
 
 def _system_user() -> str:

@@ -718,7 +718,7 @@ def test_the_first_page_of_a_broad_search_is_the_start_of_its_snapshot(
 
     def spy(self: Repository, *args: Any) -> Any:
         found = batched(self, *args)
-        paths.append((args[2].key, found is not None))
+        paths.append((args[3].key, found is not None))
         return found
 
     monkeypatch.setattr(Repository, "_first_text_matches", spy)
