@@ -150,8 +150,8 @@ def _block(rng: random.Random, pools: _Pools, first: int, size: int, rows: int) 
         choices(pools.places, k=size), choices(pools.provinces, k=size), choices(pools.groups, k=size),
         choices(GEO_PRECISIONS, k=size), choices(TARGET_TYPES, k=size), choices(TARGETS, k=size),
         choices(ATTRIBUTIONS, k=size), choices(ATTRIBUTERS, k=size), choices(DAMAGES, k=size),
-        choices(VERIFICATIONS, k=size), choices(pools.casualties, k=2 * size)[::2],
-        choices(pools.casualties, k=size), choices(pools.notes, k=size),
+        choices(VERIFICATIONS, k=size), choices(pools.casualties, k=size), choices(pools.casualties, k=size),
+        choices(pools.notes, k=size),
         strict=True,
     )  # fmt: skip
     random_, randint, labels = rng.random, rng.randint, pools.labels
