@@ -42,7 +42,7 @@ from logbook.ui.preferences import NEUTRALISE_KEY, PreferencesDialog, apply_pref
 from logbook.ui.resources import resource_path
 from logbook.ui.summary_panel import SummaryPanel
 from logbook.ui.trash_dialog import TrashDialog
-from logbook.ui.undo_commands import CreateCommand, EditCommand, ImportCommand, TrashCommand
+from logbook.ui.undo_commands import CreateCommand, EditCommand, ImportCommand, TrashCommand, UndoCommands
 from logbook.ui.view_state import LogbookViews
 from logbook.ui.welcome import TableArea, TableState
 from logbook.ui.workers import CancellableProgress, Workers
@@ -736,7 +736,8 @@ class MainWindow(QMainWindow):
         if report is not None:
             self.completions.repository = None  # new names to complete from: read again when a form opens
             if report.import_id is not None and report.added:  # undo: its added incidents to the trash
-                self.undo_stack.push(ImportCommand(self, report.import_id, self.tr("Import {0}").format(file_name)))
+                text = UndoCommands.tr("Import {0}").format(file_name)
+                self.undo_stack.push(ImportCommand(self, report.import_id, text))
             self.refresh()
         self.import_finished.emit(report)
 
@@ -753,9 +754,9 @@ class MainWindow(QMainWindow):
     def _import_moved(self, import_id: int, file_name: str, removed: bool) -> None:
         """Remove or Restore in the import history, made: an undo step like any other change."""
         if removed:
-            text = self.tr("Remove the incidents imported from {0}")
+            text = UndoCommands.tr("Remove the incidents imported from {0}")
         else:
-            text = self.tr("Restore the incidents imported from {0}")
+            text = UndoCommands.tr("Restore the incidents imported from {0}")
         self.undo_stack.push(ImportCommand(self, import_id, text.format(file_name), removed))
 
     # ---- export -----------------------------------------------------------------------------------------

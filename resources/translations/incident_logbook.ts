@@ -2569,12 +2569,12 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
     </message>
     <message>
         <location line="+7"/>
-        <location line="+507"/>
+        <location line="+508"/>
         <source>About Incident Logbook</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-506"/>
+        <location line="-507"/>
         <source>The version, the licence and where the logbooks, backups and settings are kept</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2626,22 +2626,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         </translation>
     </message>
     <message>
-        <location line="+46"/>
-        <source>Import {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Remove the incidents imported from {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Restore the incidents imported from {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+20"/>
+        <location line="+86"/>
         <source>Exporting {0} incidents…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3517,6 +3502,21 @@ The logbook is left as it is, and this step is taken off the Undo list.</source>
     <message>
         <location line="+2"/>
         <source>Restore {0} incidents from the trash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../logbook/ui/main_window.py" line="-74"/>
+        <source>Import {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Remove the incidents imported from {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Restore the incidents imported from {0}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
