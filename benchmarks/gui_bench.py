@@ -1,6 +1,6 @@
 """The window's rows of issue 3's target table, measured offscreen through the real main window.
 
-Each logbook size runs in a fresh process (``python -m benchmarks.gui_bench DB STARTED``), so start-up includes
+Each logbook size runs in a fresh process (``python -m benchmarks.gui_child DB STARTED HOME``), so start-up includes
 the interpreter and the imports and the peak RSS is the window's own. That process starts the app the way
 ``logbook PATH`` does (logbook.ui.app.run) and, from the table's first painted rows on, drives it like a user:
 header clicks, Enter in the search field, the filter combos and dates, Ctrl+End and the scrollbar, the form's
@@ -60,7 +60,7 @@ def measure(db: Path, rows: int) -> list[Measurement]:
         _without_daily_backup(Path(environment["XDG_CONFIG_HOME"]))
         started = time.monotonic()
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.gui_bench", str(db), repr(started), home],
+            [sys.executable, "-m", "benchmarks.gui_child", str(db), repr(started), home],
             cwd=ROOT,
             env=environment,
             stdout=subprocess.PIPE,  # the figures; its progress goes to our stderr
@@ -85,22 +85,3 @@ def _without_daily_backup(config_home: Path) -> None:
     section, key = KEEP_SETTING
     settings.parent.mkdir(parents=True, exist_ok=True)
     settings.write_text(f"[{section}]\n{key}=0\n", encoding="utf-8")
-
-
-def _child(db: str, started: float, home: str) -> None:
-    """Start the app on ``db`` and drive it; every import of the app happens after Qt's, as it is timed."""
-    import PySide6.QtWidgets  # noqa: F401 - "after Qt is imported" starts here
-
-    qt_imported = time.monotonic()
-    from benchmarks import gui_driver
-
-    gui_driver.run(db, started, qt_imported, time.monotonic(), Path(home))
-
-
-def main(argv: list[str]) -> None:
-    db, started, home = argv
-    _child(db, float(started), home)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
