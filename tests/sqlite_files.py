@@ -32,3 +32,24 @@ def damage(path: Path, seed: int = 7) -> None:
     with path.open("r+b") as file:
         file.seek(page_size * 2)
         file.write(random.Random(seed).randbytes(page_size * (page_count - 3)))
+
+
+def older_logbook(path: Path, revision: str, title: str = "Entered under an older schema") -> int:
+    """A logbook left at an older Alembic ``revision``, with one incident written in plain SQL, as the app of that
+    time wrote it (today's repository writes today's schema); returns its id."""
+    from sqlalchemy import create_engine
+
+    from logbook.store import engine as engine_module
+
+    old = create_engine(f"sqlite:///{path}")
+    engine_module._upgrade(old, revision)
+    old.dispose()
+    with closing(sqlite3.connect(path)) as connection, connection:
+        incident_id = connection.execute(
+            "INSERT INTO incident (uid, date_start, country, event_type, title, created_at, updated_at) "
+            "VALUES ('older-1', '2024-01-30', 'JO', 'attack', ?, '2024-01-30T12:00:00Z', '2024-01-30T12:00:00Z')",
+            (title,),
+        ).lastrowid
+        connection.execute("INSERT INTO incident_fts (rowid, title) VALUES (?, ?)", (incident_id, title))
+    assert incident_id is not None
+    return incident_id

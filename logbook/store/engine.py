@@ -27,7 +27,7 @@ from logbook.store.errors import (
 from logbook.store.filesystems import network_warning
 
 APPLICATION_ID = 0x494C4F47  # "ILOG" in the SQLite header, so `file` and we can recognise a logbook
-SCHEMA_VERSION = 4  # PRAGMA user_version after the newest migration; see migrations/versions
+SCHEMA_VERSION = 5  # PRAGMA user_version after the newest migration; see migrations/versions
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 # Execution option naming the index a query must read the incident table through, for the plans SQLite's

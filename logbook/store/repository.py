@@ -32,7 +32,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    text,
     union_all,
     update,
 )
@@ -288,18 +287,18 @@ class Repository:
         with self._write() as connection:
             for chunk in _chunks(ids):
                 states = self._states(connection, chunk)
+                trashed = {incident_id: texts for incident_id, (_, in_trash, texts) in states.items() if in_trash}
                 self._record(
                     connection,
                     [
                         self._entry_row(incident_id, HistoryAction.PURGED, None, changes_between(texts, {}))
-                        for incident_id, (_version, trashed, texts) in states.items()
-                        if trashed
+                        for incident_id, texts in trashed.items()
                     ],
                 )
+                self._unindex(connection, list(trashed))
                 purged += connection.execute(
-                    delete(incident_table).where(I.id.in_(chunk), I.deleted_at.is_not(None))
+                    delete(incident_table).where(I.id.in_(list(trashed)), I.deleted_at.is_not(None))
                 ).rowcount
-                self._unindex(connection, chunk)
         return purged
 
     def trash(self) -> list[TrashEntry]:
@@ -773,6 +772,7 @@ class Repository:
         here when not given) and is brought up to date, for a later update of the same incident."""
         if states is None:
             states = self._states(connection, [incident_id])
+        self._unindex(connection, [incident_id])  # while the index can still read the text it holds
         values = {name: getattr(draft, name) for name in INCIDENT_FIELDS if name not in ("uid", "created_at")}
         values["updated_at"] = draft.updated_at if not check_version and draft.updated_at else utc_now()
         values["version"] = I.version + 1
@@ -818,22 +818,12 @@ class Repository:
                 [{"incident_id": incident_id, "tag": tag} for tag in sorted(set(draft.tags))],
             )
         if self.has_fts:
-            self._unindex(connection, [incident_id])
-            sources_text = " ".join(filter(None, (f"{s.name or ''} {s.url or ''}" for s in draft.sources)))
-            connection.execute(
-                text(
-                    "INSERT INTO incident_fts(rowid, title, notes, location, perpetrator, target, sources) "
-                    "VALUES (:id, :title, :notes, :location, :perpetrator, :target, :sources)"
-                ),
-                {
-                    "id": incident_id,
-                    **{name: getattr(draft, name) for name in FTS_COLUMNS},
-                    "sources": sources_text,
-                },
-            )
+            connection.exec_driver_sql(f"{_INDEX_TEXT_SQL} WHERE id = ?", (incident_id,))
 
     def _unindex(self, connection: Connection, ids: Sequence[int]) -> None:
-        if self.has_fts:
+        """Take incidents out of the text index. The index keeps no copy of the text (see migration 0005): it
+        reads what to remove from incident_text, so this must come before their rows or sources change."""
+        if self.has_fts and ids:
             placeholders = ",".join("?" * len(ids))
             connection.exec_driver_sql(f"DELETE FROM incident_fts WHERE rowid IN ({placeholders})", tuple(ids))
 
@@ -1078,12 +1068,11 @@ _UID, _CREATED, _UPDATED = (INCIDENT_FIELDS.index(name) for name in ("uid", "cre
 _BULK_INCIDENT_SQL = f"INSERT INTO incident ({', '.join(_BULK_COLUMNS)}) VALUES ({', '.join('?' * len(_BULK_COLUMNS))})"
 _BULK_SOURCE_SQL = "INSERT INTO source (incident_id, position, name, kind, url, published) VALUES (?, ?, ?, ?, ?, ?)"
 _BULK_TAG_SQL = "INSERT INTO incident_tag (incident_id, tag) VALUES (?, ?)"
-BULK_FTS_SQL = (
+_INDEX_TEXT_SQL = (
     "INSERT INTO incident_fts (rowid, title, notes, location, perpetrator, target, sources) "
-    "SELECT i.id, i.title, i.notes, i.location, i.perpetrator, i.target, "
-    "(SELECT group_concat(coalesce(s.name, '') || ' ' || coalesce(s.url, ''), ' ') FROM source s "
-    "WHERE s.incident_id = i.id) FROM incident i WHERE i.id BETWEEN ? AND ?"
+    "SELECT id, title, notes, location, perpetrator, target, sources FROM incident_text"
 )
+BULK_FTS_SQL = f"{_INDEX_TEXT_SQL} WHERE id BETWEEN ? AND ?"
 
 
 @contextmanager

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractSpinBox, QLabel, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import create_engine, event
+from sqlalchemy import event
 
 from logbook.store import backups
 from logbook.store import engine as engine_module
@@ -26,7 +26,7 @@ from logbook.ui.main_window import MainWindow
 from tests.conftest import make_draft
 from tests.gui.conftest import WAIT_MS, open_window
 from tests.gui.form_driver import choose, click, field, type_into
-from tests.sqlite_files import damage, digest
+from tests.sqlite_files import damage, digest, older_logbook
 
 
 @pytest.fixture
@@ -363,10 +363,7 @@ def test_a_logbook_on_a_network_share_is_warned_about(
 
 def test_an_older_logbook_is_updated_and_the_copy_kept_is_named(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    old = create_engine(f"sqlite:///{path}")
-    engine_module._upgrade(old, "0001")
-    Repository(old).add(make_draft())
-    old.dispose()
+    older_logbook(path, "0001")
     window = open_window(qtbot, Repository(open_logbook(path)), path)
     try:
         message = window.statusBar().currentMessage()

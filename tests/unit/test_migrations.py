@@ -10,17 +10,17 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, inspect
+from sqlalchemy import Engine, inspect
 
 from logbook.domain.filters import IncidentFilter
 from logbook.domain.models import ImportRun, Incident, IncidentHistory, IncidentTag, Source
-from logbook.domain.record import SourceDraft
 from logbook.store import engine as engine_module
 from logbook.store import repository as repository_module
 from logbook.store.engine import APPLICATION_ID, SCHEMA_VERSION, backup_path, notes, open_logbook
-from logbook.store.repository import ImportLog, Repository
+from logbook.store.repository import Repository
 from tests.conftest import make_draft
 from tests.fixtures import make_schema_fixtures as schema_fixtures
+from tests.sqlite_files import older_logbook
 
 MIGRATIONS = Path(engine_module.__file__).with_name("migrations")
 MODELS = (Incident, Source, IncidentTag, ImportRun, IncidentHistory)
@@ -98,17 +98,8 @@ def test_the_schema_has_sort_indexes_and_text_search(repo: Repository) -> None:
     assert foreign[0]["options"].get("ondelete") == "CASCADE"
 
 
-def _logbook_at(db_path: Path, revision: str, title: str) -> int:
-    """A logbook left at an older ``revision``, with one incident; returns its id."""
-    old = create_engine(f"sqlite:///{db_path}")
-    engine_module._upgrade(old, revision)
-    incident_id = Repository(old).add(make_draft(title=title))
-    old.dispose()
-    return incident_id
-
-
 def test_a_version_1_logbook_is_backed_up_then_upgraded_in_place(db_path: Path) -> None:
-    incident_id = _logbook_at(db_path, "0001", "Entered under schema 1")
+    incident_id = older_logbook(db_path, "0001", "Entered under schema 1")
 
     upgraded = open_logbook(db_path)
     try:
@@ -146,7 +137,7 @@ def test_the_sort_and_filter_queries_use_the_indexes(repo: Repository) -> None:
 
 
 def test_a_version_2_logbook_is_backed_up_and_gains_the_import_history(db_path: Path) -> None:
-    incident_id = _logbook_at(db_path, "0002", "Entered under schema 2")
+    incident_id = older_logbook(db_path, "0002", "Entered under schema 2")
 
     upgraded = open_logbook(db_path)
     try:
@@ -201,23 +192,15 @@ def test_the_duplicate_lookup_searches_its_index(repo: Repository) -> None:
 
 
 def test_a_version_3_logbook_keeps_every_incident_and_source_and_gains_the_change_history(db_path: Path) -> None:
-    old = create_engine(f"sqlite:///{db_path}")
-    engine_module._upgrade(old, "0003")
-    drafts = [
-        make_draft(title=f"Entered under schema 3, number {n}", tags=["v3", f"n{n}"],
-                   sources=[*make_draft().sources, SourceDraft(f"Source {n}", "media", f"https://example.org/{n}")])
-        for n in range(5)
-    ]  # fmt: skip
-    Repository(old).upsert_many(drafts[:3], log=ImportLog("before.csv"))
-    trashed = Repository(old).add(drafts[3])
-    Repository(old).add(drafts[4])
-    Repository(old).delete([trashed])
-    with old.connect() as connection:
+    shutil.copyfile(schema_fixtures.fixture_path(3), db_path)
+    with closing(sqlite3.connect(db_path)) as old:
         before = {
-            table: connection.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1, 2").all()
+            table: old.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
             for table in ("incident", "source", "incident_tag", "import_run")
         }
-    old.dispose()
+    incidents = schema_fixtures.expected_rows(3)["incident"]
+    first, title = incidents[0]["id"], incidents[0]["title"]
+    trashed = [row["id"] for row in incidents if row["deleted_at"] is not None]
 
     upgraded = open_logbook(db_path)
     try:
@@ -225,27 +208,24 @@ def test_a_version_3_logbook_keeps_every_incident_and_source_and_gains_the_chang
             after = {
                 table: connection.exec_driver_sql(f"SELECT * FROM {table} ORDER BY 1, 2").all() for table in before
             }
-            assert connection.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION == 4
+            assert connection.exec_driver_sql("PRAGMA user_version").scalar() == SCHEMA_VERSION
             assert connection.exec_driver_sql("SELECT count(*) FROM incident_history").scalar() == 0
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
         assert after == before
-        assert len(after["incident"]) == 5 and len(after["source"]) == 10 and len(after["incident_tag"]) == 10
         repository = Repository(upgraded, user="alice")
-        assert repository.history(1) == []  # nothing is made up for the changes before the history was kept
-        draft = repository.get(1)
+        assert repository.history(first) == []  # nothing is made up for the changes before the history was kept
+        draft = repository.get(first)
         draft.title = "Changed under schema 4"
-        repository.update(1, draft)
-        (entry,) = repository.history(1)
+        repository.update(first, draft)
+        (entry,) = repository.history(first)
         assert entry.changed_by == "alice"
-        assert [(c.field, c.old, c.new) for c in entry.changes] == [
-            ("title", "Entered under schema 3, number 0", "Changed under schema 4")
-        ]
-        assert [each.id for each in repository.trash()] == [trashed]
+        assert [(c.field, c.old, c.new) for c in entry.changes] == [("title", title, "Changed under schema 4")]
+        assert [each.id for each in repository.trash()] == trashed
     finally:
         upgraded.dispose()
     with closing(sqlite3.connect(backup_path(db_path, 3))) as backup:
         assert backup.execute("PRAGMA user_version").fetchone()[0] == 3
-        assert backup.execute("SELECT count(*) FROM source").fetchone()[0] == 10
+        assert backup.execute("SELECT count(*) FROM source").fetchall() == [(len(before["source"]),)]
 
 
 def test_the_change_history_migration_goes_back_down(db_path: Path) -> None:

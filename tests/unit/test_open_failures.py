@@ -27,7 +27,7 @@ from logbook.store.errors import DiskFullError, ReadOnlyLogbookError
 from logbook.store.filesystems import network_filesystem, network_warning
 from logbook.store.repository import Repository
 from tests.conftest import make_draft
-from tests.sqlite_files import damage, digest, integrity
+from tests.sqlite_files import damage, digest, integrity, older_logbook
 
 ROOT = Path(__file__).resolve().parents[2]
 NOBODY = 65534
@@ -63,10 +63,7 @@ def test_opened_read_only_it_reads_and_never_writes(db_path: Path, repo: Reposit
 
 
 def test_an_older_logbook_that_cannot_be_written_is_refused_not_migrated(db_path: Path) -> None:
-    old = create_engine(f"sqlite:///{db_path}")
-    engine_module._upgrade(old, "0001")
-    Repository(old).add(make_draft())
-    old.dispose()
+    older_logbook(db_path, "0001")
     before = digest(db_path)
     with pytest.raises(ReadOnlyLogbookError, match="older version") as caught:
         open_logbook(db_path, read_only=True)
