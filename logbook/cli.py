@@ -35,7 +35,7 @@ from logbook.services.formats import ExportFormat, export, format_for_path
 from logbook.services.importer import ImportReport, import_csv
 from logbook.services.mapped_import import MappedImportReport, import_mapped
 from logbook.store import backups
-from logbook.store.engine import is_url, notes, open_logbook
+from logbook.store.engine import is_url, notes, open_logbook, upgrade_due
 from logbook.store.errors import DamagedLogbookError, LogbookError, ReadOnlyLogbookError
 from logbook.store.repository import Repository
 
@@ -260,6 +260,8 @@ class _Meter:
         if self._on and (done >= total or now - self._written >= self.EVERY_S):
             if done >= total and self._finishing:
                 self._write(f"{self._what}: {self._finishing}…")
+            elif not total:  # how far is not known: what is being done, then
+                self._write(f"{self._what}…")
             else:
                 self._write(f"{self._what}… {done * 100 // total if total else 100} %")
             self._written = now
@@ -295,7 +297,10 @@ def _repository(args: argparse.Namespace, *, create: bool) -> Iterator[Repositor
     if not create and not existed:
         raise LogbookError(f"there is no logbook at {target}.")
     try:
-        engine = open_logbook(target)
+        with _meter(f"Updating {Path(target).name} for this version") as meter:
+            if upgrade_due(target):
+                meter(0, 0)  # said at once: the copy and the update take a while on a big logbook
+            engine = open_logbook(target)
     except DamagedLogbookError as error:
         raise DamagedLogbookError(_offer_backup(str(error), target)) from None
     try:

@@ -13,12 +13,11 @@ from PySide6.QtWidgets import QApplication
 
 from logbook import __version__, paths
 from logbook.domain.record import utc_now
-from logbook.store.engine import open_logbook
 from logbook.store.errors import LogbookError
 from logbook.store.repository import Repository
 from logbook.ui import theme, translations
 from logbook.ui.dialogs import Ask, Tell
-from logbook.ui.durability import restore_at_start
+from logbook.ui.durability import open_showing_upgrade, restore_at_start
 from logbook.ui.icons import app_icon
 from logbook.ui.main_window import MainWindow
 from logbook.ui.numbers import use_number_locale
@@ -38,7 +37,7 @@ def open_first_logbook(target: str | Path) -> tuple[Repository, str | Path] | No
     """Open ``target``; if it is not a usable logbook say why and let the user choose another, or give up."""
     while True:
         try:
-            return Repository(open_logbook(target)), target
+            return open_showing_upgrade(None, target), target
         except LogbookError as error:
             restored = restore_at_start(target, error)  # a damaged logbook: its newest backup is offered
             if restored:

@@ -1,21 +1,23 @@
 """What the window does to keep a logbook safe and to say plainly what is wrong with one: the daily backup after
 a logbook opens, Back up now and Restore from backup (with progress and Cancel), the offer of the newest
 backup when a logbook turns out damaged, a read-only logbook (editing disabled, the reason shown), and the
-warning for a logbook on a network share."""
+warning for a logbook on a network share, and the update of an older logbook for this version."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QShortcut
 from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog, QPushButton, QWidget
 
 from logbook.store import backups
 from logbook.store.backups import Backup, BackupCancelled, PreparedRestore
-from logbook.store.engine import ASKED_READ_ONLY, describe, is_url, notes
+from logbook.store.engine import ASKED_READ_ONLY, describe, is_url, notes, open_logbook, upgrade_due
 from logbook.store.errors import DamagedLogbookError, LogbookError
+from logbook.store.repository import Repository
 from logbook.ui.backup_dialog import BackupDialog, BackupQuestions
 from logbook.ui.workers import CancellableProgress
 
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from logbook.ui.main_window import MainWindow
 
 SAVE_BUTTONS = ("saveButton", "saveAndNewButton")
+UPGRADE_DIALOG_AFTER_MS = 300  # an update quicker than this (a small logbook) shows no dialog
 
 
 class Durability(QObject):
@@ -255,6 +258,45 @@ def damaged_text(error: Exception, newest: Backup) -> str:
         "{0}\n\nThe newest backup of it was taken {1}. Restore it? The damaged file is kept as a backup too, for a "
         "recovery tool. Changes made since the backup are not in it."
     ).format(error, newest.describe())
+
+
+def open_showing_upgrade(parent: QWidget | None, target: str | Path, *, read_only: bool = False) -> Repository:
+    """A repository on open_logbook(target). When that must first update an older logbook for this version (a
+    copy of the file, then the migrations: about 20 s at a million incidents), the update runs in a thread under
+    a busy dialog, which stays painted, rather than in a frozen or not yet visible window. Raises what
+    open_logbook raises."""
+    if not upgrade_due(target):
+        return Repository(open_logbook(target, read_only=read_only))
+    outcome: list[Repository | Exception] = []
+
+    def upgrade() -> None:
+        try:
+            outcome.append(Repository(open_logbook(target, read_only=read_only)))
+        except Exception as error:  # raised again below, in the GUI thread
+            outcome.append(error)
+
+    text = Durability.tr("Updating {0} for this version of Incident Logbook…\n\nA copy of the file as it was is kept "
+                         "beside it.").format(describe(target))  # fmt: skip
+    dialog = QProgressDialog(text, "", 0, 0, parent)
+    dialog.setObjectName("upgradeProgress")
+    dialog.setWindowTitle(Durability.tr("Updating logbook"))
+    dialog.setCancelButton(None)  # the update is one transaction; it is quick to wait for, and never half done
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(UPGRADE_DIALOG_AFTER_MS)
+    dialog.setValue(0)
+    waiting = QEventLoop()
+    thread = threading.Thread(target=upgrade, name="logbook-upgrade", daemon=True)
+    poll = QTimer(dialog, interval=50)
+    poll.timeout.connect(lambda: thread.is_alive() or waiting.quit())
+    thread.start()
+    poll.start()
+    waiting.exec()
+    dialog.reset()
+    dialog.deleteLater()
+    (result,) = outcome
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def restore_at_start(target: str | Path, error: LogbookError) -> bool | None:

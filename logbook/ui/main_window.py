@@ -26,7 +26,7 @@ from logbook.domain.filters import IncidentFilter
 from logbook.domain.history import HistoryEntry
 from logbook.domain.summary import Tallies, adjusted, summarise
 from logbook.services.formats import ExportCancelled, ExportFormat, export
-from logbook.store.engine import describe, is_url, open_logbook
+from logbook.store.engine import describe, is_url
 from logbook.store.errors import LogbookError
 from logbook.store.repository import ROW_COLUMNS, Repository
 from logbook.ui import accessibility, icons
@@ -34,7 +34,7 @@ from logbook.ui.cell_tips import FullTextTips
 from logbook.ui.change_watcher import ChangeWatcher
 from logbook.ui.completions import Completions
 from logbook.ui.dialogs import Ask, Tell
-from logbook.ui.durability import Durability
+from logbook.ui.durability import Durability, open_showing_upgrade
 from logbook.ui.filter_bar import FilterBar
 from logbook.ui.incident_table_model import COL_DATE, COL_INJURED, COL_KILLED, COL_TITLE, IncidentTableModel
 from logbook.ui.numbers import count_text
@@ -403,14 +403,14 @@ class MainWindow(QMainWindow):
         """Open another logbook in this window; on failure say why (or, for a damaged one, offer its newest
         backup) and keep the current one."""
         try:
-            engine = open_logbook(target, read_only=read_only)
+            repository = open_showing_upgrade(self, target, read_only=read_only)
         except LogbookError as error:
             if not self.durability.offer_restore(error, target):
                 Tell.error(self, self.tr("Cannot open logbook"), str(error))
             return False
         self.workers.wait()
         old_engine = self.repository.engine
-        self.repository = Repository(engine)
+        self.repository = repository
         self.views.remember()  # the view of the logbook left, before the window shows the other's
         self.target = target
         self.model.set_repository(self.repository)

@@ -3,13 +3,24 @@ disk during a save, a damaged logbook (its newest backup offered), a logbook on 
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QAbstractSpinBox, QLabel, QPlainTextEdit, QWidget
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QLabel,
+    QPlainTextEdit,
+    QProgressDialog,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import event
 
@@ -18,12 +29,13 @@ from logbook.store import engine as engine_module
 from logbook.store.backups import Kind
 from logbook.store.engine import open_logbook
 from logbook.store.repository import Repository
-from logbook.ui import app
+from logbook.ui import app, durability
 from logbook.ui.backup_dialog import BackupDialog, BackupQuestions
 from logbook.ui.history_view import HistoryDialog
 from logbook.ui.incident_form import IncidentForm
 from logbook.ui.main_window import MainWindow
 from tests.conftest import make_draft
+from tests.fixtures import make_schema_fixtures as schema_fixtures
 from tests.gui.conftest import WAIT_MS, open_window
 from tests.gui.form_driver import choose, click, field, type_into
 from tests.sqlite_files import damage, digest, older_logbook
@@ -370,3 +382,48 @@ def test_an_older_logbook_is_updated_and_the_copy_kept_is_named(qtbot: QtBot, tm
         assert message == f"old.sqlite3 was updated for this version; the file as it was is kept as {path}.schema-1.bak"
     finally:
         close(window)
+
+
+class ShownDialogs(QObject):
+    """Records the label of every progress dialog the application shows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.labels: list[str] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show and isinstance(watched, QProgressDialog):
+            self.labels.append(watched.labelText())
+        return False
+
+
+def test_opening_an_older_logbook_shows_the_update_and_then_the_logbook(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    older = tmp_path / "older.sqlite3"
+    shutil.copyfile(schema_fixtures.fixture_path(4), older)
+    monkeypatch.setattr(durability, "UPGRADE_DIALOG_AFTER_MS", 0)  # the fixture updates faster than the usual wait
+    shown = ShownDialogs()
+    QApplication.instance().installEventFilter(shown)
+    try:
+        with qtbot.waitSignal(window.model.loaded, timeout=WAIT_MS):
+            assert window.switch_to(older)
+    finally:
+        QApplication.instance().removeEventFilter(shown)
+    assert shown.labels == [
+        "Updating older.sqlite3 for this version of Incident Logbook…\n\n"
+        "A copy of the file as it was is kept beside it."
+    ]
+    assert window.model.rowCount() == len(schema_fixtures.expected_rows(4)["incident"]) - 1  # one is in the trash
+    assert window.statusBar().currentMessage().endswith(f"kept as {older}.schema-4.bak")
+    assert window.findChild(QProgressDialog, "upgradeProgress") is None
+
+
+def test_an_older_logbook_that_cannot_be_updated_says_why_and_keeps_the_one_open(
+    window: MainWindow, db_path: Path, tmp_path: Path, told: list[tuple[str, str]]
+) -> None:
+    older = tmp_path / "older.sqlite3"
+    shutil.copyfile(schema_fixtures.fixture_path(4), older)
+    assert not window.switch_to(older, read_only=True)  # the update is refused in its thread, said here
+    assert told and "older version of Incident Logbook and must be updated" in told[-1][1]
+    assert window.target == db_path

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+import shutil
 import subprocess
 import sys
 import types
@@ -24,6 +25,7 @@ from logbook.domain.filters import IncidentFilter, SortOrder
 from logbook.store.engine import open_logbook
 from logbook.store.repository import Repository
 from tests.conftest import make_draft
+from tests.fixtures import make_schema_fixtures as schema_fixtures
 from tests.unit.csv_helpers import GOOD_HEADER, GOOD_ROW, write_csv
 
 
@@ -484,6 +486,25 @@ def test_long_commands_show_their_progress_at_a_terminal_and_clear_it(
     assert main(["import", str(exported), "--db", str(tmp_path / "copy.sqlite3")]) == 0
     assert f"\rImporting {exported}: storing…" in terminal.getvalue()
     assert "Imported 300 incidents" in capsys.readouterr().out
+
+
+def test_updating_an_older_logbook_is_said_at_a_terminal_before_it_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    older = tmp_path / "older.sqlite3"
+    shutil.copyfile(schema_fixtures.fixture_path(4), older)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["summary", "--db", str(older)]) == 0
+    shown = terminal.getvalue()
+    assert shown.startswith("\rUpdating older.sqlite3 for this version…")
+    assert f"the file as it was is kept as {older}.schema-4.bak" in shown
+    assert "Incidents" in capsys.readouterr().out
+
+    terminal.seek(0)
+    terminal.truncate()
+    assert main(["summary", "--db", str(older)]) == 0  # up to date now: nothing to say
+    assert terminal.getvalue() == ""
 
 
 def test_no_progress_when_stderr_is_a_file_or_a_pipe(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
