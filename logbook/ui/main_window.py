@@ -7,7 +7,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -53,6 +53,7 @@ ROW_HEIGHT_PADDING = 6
 # Typical widths in characters (date, country, location, event type, weapon, outcome, killed, injured,
 # perpetrator, attribution, verification, title): sized once from the font, never to contents.
 COLUMN_CHARACTERS = (16, 9, 14, 7, 7, 9, 5, 5, 13, 9, 10, 40)
+COUNTING_AFTER_MS = 250  # a summary read quicker than this is shown without greying the one before
 
 
 class MainWindow(QMainWindow):
@@ -83,6 +84,8 @@ class MainWindow(QMainWindow):
         self.table = self._make_table()
         self._announce_sort()
         self.summary_panel = SummaryPanel(self)
+        self._counting = QTimer(self, singleShot=True)  # greys the summary when its figures take a while
+        self._counting.timeout.connect(self.summary_panel.set_counting)
         # the filter bar spans the table and the summary: it filters both, and the two share the width below it
         centre = QWidget(self)
         centre_layout = QVBoxLayout(centre)
@@ -489,8 +492,9 @@ class MainWindow(QMainWindow):
             return repository.tallies(incident_filter), repository.count() if recount else None
 
         self.workers.submit(
-            work, lambda result: self._tallies_read(generation, *result), self._show_error, foreground=True
+            work, lambda result: self._tallies_read(generation, *result), self._summary_failed, foreground=True
         )
+        self._counting.start(COUNTING_AFTER_MS)
 
     def _tallies_read(self, generation: int, tallies: Tallies, total: int | None) -> None:
         if generation == self._summary_generation:
@@ -498,7 +502,12 @@ class MainWindow(QMainWindow):
                 self._total, self._recount_due = total, False
             self._show_summary(tallies)
 
+    def _summary_failed(self, error: Exception) -> None:
+        self._counting.stop()
+        self._show_error(error)
+
     def _show_summary(self, tallies: Tallies) -> None:
+        self._counting.stop()
         self._tallies = tallies
         incident_filter = self.model.incident_filter
         self._recent_tallies[incident_filter] = tallies

@@ -96,6 +96,7 @@ class SummaryPanel(QWidget):
         self.country_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         countries_layout.addWidget(self.country_table)
         layout.addWidget(countries, 1)
+        self._figure_boxes = (totals, outcomes, countries)
 
     def _figure(self, name: str) -> QLabel:
         label = QLabel("–", self)
@@ -109,8 +110,20 @@ class SummaryPanel(QWidget):
         if self._shown is not None:
             self.scope.setText(self._scope_text(*self._shown))
 
+    def set_counting(self) -> None:
+        """The figures shown are of an earlier filter while the new ones are read (a second or so for a search
+        that matches most of a million incidents): grey them and say so, until show_summary."""
+        for box in self._figure_boxes:
+            box.setEnabled(False)
+        self.scope.setText(self.tr("Counting the incidents that match…"))
+
+    def counting(self) -> bool:
+        return not self._figure_boxes[0].isEnabled()
+
     def show_summary(self, summary: Summary, filtered: bool) -> None:
         self._shown = (summary, filtered)
+        for box in self._figure_boxes:
+            box.setEnabled(True)
         self.scope.setText(self._scope_text(summary, filtered))
         self.incidents.setText(count_text(summary.incidents))
         self.killed.setText(self._casualties(summary.killed))

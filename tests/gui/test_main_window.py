@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -25,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from logbook.domain.filters import IncidentFilter
 from logbook.domain.record import IncidentDraft
+from logbook.domain.summary import Tallies
 from logbook.services.formats import ExportFormat
 from logbook.store.repository import Repository
 from logbook.ui.dialogs import EXPORT_FILTERS, Ask, export_target
@@ -199,6 +203,31 @@ def test_a_cut_off_cell_shows_its_whole_text_as_a_tooltip(qtbot: QtBot, filled: 
     assert not QToolTip.isVisible()
     hover(COL_TITLE)  # the title's own tooltip, as before
     qtbot.waitUntil(showing("Third drone"))
+
+
+def test_figures_still_being_read_are_greyed_and_said_to_be_counting(
+    qtbot: QtBot, filled: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a million incidents a search's figures can take a second: the panel must not pass off the figures of
+    the filter before as the new one's meanwhile."""
+    panel, read = filled.summary_panel, filled.repository.tallies
+    go_on = threading.Event()
+
+    def slow_tallies(incident_filter: IncidentFilter) -> Tallies:
+        go_on.wait(timeout=WAIT_MS / 1000)  # as long as a big logbook would take
+        return read(incident_filter)
+
+    monkeypatch.setattr(filled.repository, "tallies", slow_tallies)
+    with qtbot.waitSignals([filled.model.loaded, filled.summary_shown], timeout=WAIT_MS):
+        filled.filter_bar.search.setText("drone")
+        QTest.keyClick(filled.filter_bar.search, Qt.Key.Key_Return)
+        qtbot.waitUntil(panel.counting)
+        assert panel.scope.text() == "Counting the incidents that match…"
+        assert panel.incidents.text() == "4" and not panel.incidents.isEnabled()  # the figures before, greyed
+        go_on.set()
+    assert not panel.counting() and panel.incidents.isEnabled()
+    assert panel.incidents.text() == "1"
+    assert panel.scope.text() == "Incidents matching the filter"
 
 
 def test_going_back_to_a_recent_filter_shows_its_summary_at_once(qtbot: QtBot, filled: MainWindow) -> None:
