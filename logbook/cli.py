@@ -29,7 +29,7 @@ from logbook.domain.enums import Outcome
 from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
 from logbook.domain.mapping import PresetError, load_preset
 from logbook.domain.summary import Casualties, Summary
-from logbook.paths import data_dir, default_logbook
+from logbook.paths import data_dir, default_logbook, start_logbook
 from logbook.services.demo import create_demo
 from logbook.services.formats import ExportFormat, export, format_for_path
 from logbook.services.importer import ImportReport, import_csv
@@ -61,7 +61,8 @@ EPILOG = """\
 filters (export and summary): --from DATE --to DATE (ISO dates, both inclusive), --country NAME (a name, an
 alias or an ISO code; repeat for several), --search TEXT.
 
---db takes a logbook file or a SQLAlchemy URL; without it ${env} is used, else {default}.
+--db takes a logbook file or a SQLAlchemy URL; without it ${env} is used, else the logbook chosen in the
+window's Preferences to open at start, else {default}.
 Run "logbook VERB --help" for the options of one verb."""
 
 
@@ -101,7 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument(
-        "--db", metavar="PATH", help=f"logbook file or SQLAlchemy URL (default: ${DB_ENV}, else {default_logbook()})"
+        "--db",
+        metavar="PATH",
+        help=f"logbook file or SQLAlchemy URL (default: ${DB_ENV}, else the one Preferences opens at start, "
+        f"else {default_logbook()})",
     )
     filters = argparse.ArgumentParser(add_help=False)
     group = filters.add_argument_group("filters")
@@ -322,7 +326,9 @@ def _repository(args: argparse.Namespace, *, create: bool) -> Iterator[Repositor
 
 
 def _target(args: argparse.Namespace) -> str:
-    return str(args.db or os.environ.get(DB_ENV) or default_logbook())
+    """--db, else $LOGBOOK_DB, else the logbook the window opens at start: the one chosen in Preferences, else
+    the default one (what the window would show is what a script reads)."""
+    return str(args.db or os.environ.get(DB_ENV) or start_logbook() or default_logbook())
 
 
 def _offer_backup(message: str, target: str) -> str:

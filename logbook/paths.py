@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import configparser
+import re
 from pathlib import Path
 
 import platformdirs
@@ -37,3 +39,29 @@ def sample_copy() -> Path:
 
 def settings_file() -> Path:
     return config_dir() / "settings.ini"
+
+
+START_LOGBOOK_SETTING = ("startup", "logbook")  # section and key: the logbook Preferences opens at start
+_QT_ESCAPE = re.compile(r"\\(.)")  # QSettings writes \\ for a backslash and \" for a quote inside a value
+
+
+def setting(section: str, key: str) -> str | None:
+    """A value of the settings file the window writes (QSettings' INI format), read without Qt, for the command
+    line; None when the file or the value is missing or cannot be read."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys as written: QSettings keeps case
+    try:
+        parser.read(settings_file(), encoding="utf-8")
+        raw = parser.get(section, key, fallback=None)
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+    if raw is None:
+        return None
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"':  # quoted where spaces at an end or a comma would be lost
+        raw = raw[1:-1]
+    return _QT_ESCAPE.sub(r"\1", raw)
+
+
+def start_logbook() -> str:
+    """The logbook chosen in Preferences to open when none is named (a path or a URL, as written), or ""."""
+    return (setting(*START_LOGBOOK_SETTING) or "").strip()

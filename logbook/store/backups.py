@@ -11,7 +11,6 @@ so a crash never leaves half a backup under a backup's name. They live in the us
 
 from __future__ import annotations
 
-import configparser
 import dataclasses
 import datetime as dt
 import enum
@@ -112,11 +111,10 @@ def newest_backup(logbook: Path) -> Backup | None:
 def keep_setting() -> int:
     """How many daily backups to keep: the settings file's ``[backups] keep`` (the window sets it), else
     KEEP_DEFAULT; 0 turns daily backups off."""
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    value = paths.setting(*KEEP_SETTING)
     try:
-        parser.read(paths.settings_file(), encoding="utf-8")
-        return max(0, parser.getint(*KEEP_SETTING, fallback=KEEP_DEFAULT))
-    except (configparser.Error, ValueError, OSError):
+        return KEEP_DEFAULT if value is None else max(0, int(value))
+    except ValueError:
         return KEEP_DEFAULT
 
 

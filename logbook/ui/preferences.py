@@ -41,7 +41,7 @@ from logbook.ui.numbers import DateStyle
 if TYPE_CHECKING:
     from logbook.ui.main_window import MainWindow
 
-START_LOGBOOK_KEY = "startup/logbook"  # empty: the platform's default logbook (paths.default_logbook())
+START_LOGBOOK_KEY = "/".join(paths.START_LOGBOOK_SETTING)  # empty: the default logbook (paths.default_logbook())
 DATE_STYLE_KEY = "display/date_format"
 NEUTRALISE_KEY = "export/neutralise_formulas"  # also File › Neutralise formulas in CSV exports
 BOM_KEY = "export/csv_bom"
@@ -51,14 +51,10 @@ def settings() -> QSettings:
     return QSettings(str(paths.settings_file()), QSettings.Format.IniFormat)
 
 
-def start_logbook() -> str:
-    """The logbook chosen to open at start (a path or a URL) as written, or "" for the platform's default."""
-    return str(settings().value(START_LOGBOOK_KEY, "") or "").strip()
-
-
 def preferred_logbook() -> str | Path:
-    """The logbook to open when none is named: the one chosen in Preferences, else the platform's default."""
-    chosen = start_logbook()
+    """The logbook to open when none is named: the one chosen in Preferences, else the platform's default (the
+    command line reads the same setting, through paths)."""
+    chosen = paths.start_logbook()
     if not chosen:
         return paths.default_logbook()
     return chosen if is_url(chosen) else Path(chosen).expanduser()
@@ -198,7 +194,12 @@ class PreferencesDialog(QDialog):
         self._align_labels()
         fill_in(self)
         self._show(
-            start_logbook(), date_style(), colour_scheme(), neutralise_formulas(), csv_bom(), backups.keep_setting()
+            paths.start_logbook(),
+            date_style(),
+            colour_scheme(),
+            neutralise_formulas(),
+            csv_bom(),
+            backups.keep_setting(),
         )
 
     def _label(self, text: str, buddy: QWidget) -> QLabel:

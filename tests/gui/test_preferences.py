@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,9 +13,10 @@ from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from logbook import paths
+from logbook import cli, paths
 from logbook.domain.summary import Casualties, Summary
 from logbook.store import backups
+from logbook.store.engine import open_logbook
 from logbook.store.repository import ROW_COLUMNS, Repository
 from logbook.ui import app, theme
 from logbook.ui.backup_dialog import BackupDialog
@@ -75,6 +77,25 @@ def test_logbook_db_and_an_empty_field_win_over_the_chosen_logbook(
     dialog.logbook_path.clear()
     dialog.ok_button.click()
     assert app.start_target([]) == paths.default_logbook()
+
+
+@pytest.mark.parametrize(
+    "folder", ["plain", "with spaces ", "comma, semicolon; and = sign", 'back\\slash "quoted"', "ünïcødé العربية"]
+)
+def test_the_command_line_reads_the_logbook_chosen_in_preferences(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, capsys: pytest.CaptureFixture[str], folder: str
+) -> None:
+    """A script and the window read the same logbook when neither names one; the command line reads the
+    settings file without Qt, so it must read back every path exactly as QSettings wrote it."""
+    chosen = tmp_path / folder / "team.sqlite3"
+    chosen.parent.mkdir()
+    Repository(open_logbook(chosen)).add(make_draft(title="In the team logbook"))
+    dialog = open_preferences(qtbot, window)
+    dialog.logbook_path.setText(str(chosen))
+    dialog.ok_button.click()
+    assert paths.start_logbook() == str(chosen)
+    assert cli.main(["summary", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["incidents"] == 1
 
 
 def test_browse_fills_in_the_chosen_file_and_a_folder_is_refused(
