@@ -30,6 +30,9 @@ APPLICATION_ID = 0x494C4F47  # "ILOG" in the SQLite header, so `file` and we can
 SCHEMA_VERSION = 5  # PRAGMA user_version after the newest migration; see migrations/versions
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+# How long a write the user waits for in the window (Repository.interactive_thread) waits for the lock: long
+# enough for another window's save, short enough that a script's import of a million rows never freezes the window.
+INTERACTIVE_BUSY_MS = 250
 # Execution option naming the index a query must read the incident table through, for the plans SQLite's
 # planner cannot know are better without statistics (see Repository.first_rows); other databases ignore it.
 INDEXED_BY = "logbook_indexed_by"
@@ -218,7 +221,7 @@ def _configure_sqlite(engine: Engine, path: Path, read_only: str | None = None) 
             why = read_only or "it or its folder became read-only"
             return ReadOnlyLogbookError(f"{path.name} cannot be written ({why}), so the change was not saved.")
         if isinstance(error, sqlite3.OperationalError) and is_busy(error):
-            return busy_error(path.name)
+            return busy_error(path.name, _busy_timeout(context))
         return None
 
 
@@ -236,8 +239,16 @@ def is_busy(error: sqlite3.Error) -> bool:
     return (code & 0xFF) == sqlite3.SQLITE_BUSY if code is not None else "database is locked" in str(error)
 
 
-def busy_error(name: str) -> BusyLogbookError:
-    seconds = f"{BUSY_TIMEOUT_MS / 1000:g}"
+def _busy_timeout(context: ExceptionContext) -> int:
+    """How long the connection that found the logbook busy waited (see INTERACTIVE_BUSY_MS)."""
+    driver = context.connection.connection.driver_connection if context.connection is not None else None
+    if not isinstance(driver, sqlite3.Connection):
+        return BUSY_TIMEOUT_MS
+    return int(driver.execute("PRAGMA busy_timeout").fetchone()[0])
+
+
+def busy_error(name: str, waited_ms: int = BUSY_TIMEOUT_MS) -> BusyLogbookError:
+    seconds = f"{waited_ms / 1000:g}"
     return BusyLogbookError(
         f"{name} is busy: another window or program is writing to it and did not finish within {seconds} "
         "seconds. Nothing was changed; try again in a moment."

@@ -12,6 +12,8 @@ import datetime as dt
 import getpass
 import itertools
 import operator
+import sqlite3
+import threading
 from array import array
 from collections.abc import Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
@@ -64,7 +66,7 @@ from logbook.domain.record import (
 )
 from logbook.domain.summary import Summary, Tallies, summarise
 from logbook.store.changes import ChangeProbe
-from logbook.store.engine import INDEXED_BY, WRITE
+from logbook.store.engine import INDEXED_BY, INTERACTIVE_BUSY_MS, WRITE
 from logbook.store.errors import ConflictError, MissingIncidentError
 
 incident_table = Incident.__table__  # type: ignore[attr-defined]
@@ -174,6 +176,9 @@ class Repository:
         self._made: dict[int, HistoryEntry] = {}  # see take_change
         self._writer = engine.execution_options(**{WRITE: True})  # write transactions begin IMMEDIATE
         self._probe: ChangeProbe | None = None
+        # The thread whose writes the user waits for (the window's, which sets it): on a logbook another program
+        # is writing to, they give up after INTERACTIVE_BUSY_MS rather than freeze the window for BUSY_TIMEOUT_MS.
+        self.interactive_thread: int | None = None
 
     @property
     def target(self) -> str:
@@ -210,13 +215,15 @@ class Repository:
     def _write(self) -> Iterator[Connection]:
         """A write transaction: BEGIN IMMEDIATE on SQLite, so it waits for the write lock up to the busy timeout
         before it reads anything (a deferred one that read first fails at once when another connection wrote
-        meanwhile), and on the watching probe's connection in the probe's thread."""
+        meanwhile), and on the watching probe's connection in the probe's thread. In interactive_thread the
+        wait is INTERACTIVE_BUSY_MS."""
         probe = self._probe
+        wait = INTERACTIVE_BUSY_MS if self.interactive_thread == threading.get_ident() else None
         if probe is not None and probe.connection is not None and probe.serves_this_thread():
-            with probe.connection.begin():
+            with _waiting_at_most(probe.connection, wait), probe.connection.begin():
                 yield probe.connection
         else:
-            with self._writer.begin() as connection:
+            with self._writer.connect() as connection, _waiting_at_most(connection, wait), connection.begin():
                 yield connection
 
     def _table_exists(self, name: str) -> bool:
@@ -1073,6 +1080,22 @@ _INDEX_TEXT_SQL = (
     "SELECT id, title, notes, location, perpetrator, target, sources FROM incident_text"
 )
 BULK_FTS_SQL = f"{_INDEX_TEXT_SQL} WHERE id BETWEEN ? AND ?"
+
+
+@contextmanager
+def _waiting_at_most(connection: Connection, milliseconds: int | None) -> Iterator[None]:
+    """SQLite's wait for the write lock on this connection (None: as it is), set through the driver (a statement
+    through SQLAlchemy would begin the transaction first) and put back afterwards; other databases wait as usual."""
+    driver = connection.connection.driver_connection
+    if milliseconds is None or not isinstance(driver, sqlite3.Connection):
+        yield
+        return
+    (usual,) = driver.execute("PRAGMA busy_timeout").fetchone()
+    driver.execute(f"PRAGMA busy_timeout = {milliseconds}")
+    try:
+        yield
+    finally:
+        driver.execute(f"PRAGMA busy_timeout = {int(usual)}")
 
 
 @contextmanager

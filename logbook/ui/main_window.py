@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -425,6 +426,7 @@ class MainWindow(QMainWindow):
         return True
 
     def _logbook_opened(self) -> None:
+        self.repository.interactive_thread = threading.get_ident()  # saves give up quickly on a busy logbook
         self.setWindowTitle(self.tr("{0} — Incident Logbook").format(describe(self.target)))
         self._remember_recent(self.target)
         self.durability.logbook_opened()

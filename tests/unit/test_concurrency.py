@@ -93,6 +93,33 @@ def test_a_locked_logbook_waits_then_says_it_is_busy(db_path: Path, repo: Reposi
     assert repo.get(incident_id).title == draft.title
 
 
+def test_the_window_s_writes_give_up_quickly_and_its_workers_wait_as_usual(db_path: Path, repo: Repository) -> None:
+    """A script importing a million rows holds the lock for a minute: a save in the window says busy at once
+    rather than freeze the window for the usual wait, which a worker's write (an import) still gets."""
+    incident_id = repo.add(make_draft(title="Stored"))
+    repo.interactive_thread = threading.get_ident()
+    with locked(db_path), pytest.raises(BusyLogbookError, match=r"did not finish within 0\.25 seconds"):
+        repo.update(incident_id, repo.get(incident_id))
+    draft = repo.get(incident_id)
+    draft.title = "Saved once the other let go"
+    repo.update(incident_id, draft)  # the wait is the usual one again for the next write
+    assert repo.get(incident_id).title == draft.title
+
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.4, lambda: holder.execute("ROLLBACK"))
+    added: list[int] = []
+    worker = threading.Thread(target=lambda: added.append(repo.add(make_draft(title="From a worker"))))
+    release.start()
+    worker.start()
+    try:
+        worker.join()  # longer than the window's wait: it waits, as before, and its write goes in
+    finally:
+        release.join()
+        holder.close()
+    assert [repo.get(each).title for each in added] == ["From a worker"]
+
+
 def test_a_write_waits_for_a_lock_released_within_the_timeout(db_path: Path, repo: Repository) -> None:
     holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
