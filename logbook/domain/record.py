@@ -65,6 +65,8 @@ class IncidentDraft:
 
 
 # The columns of the incident table that a draft carries (everything but sources and tags).
+# The free-text fields whose earlier values the form offers as completions.
+COMPLETION_FIELDS = frozenset(("admin1", "location", "perpetrator", "attributed_by", "target"))
 INCIDENT_FIELDS: tuple[str, ...] = tuple(
     f.name for f in dataclasses.fields(IncidentDraft) if f.name not in ("sources", "tags", "version")
 )

@@ -11,13 +11,15 @@ import csv
 from collections.abc import Callable, Generator, Sequence
 from contextlib import closing
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from logbook.domain.csv_schema import COLUMNS, format_row
 from logbook.domain.filters import IncidentFilter, SortOrder
 from logbook.services.files import replace_on_success
 from logbook.store.csv_lines import csv_lines
-from logbook.store.repository import Repository
+
+if TYPE_CHECKING:
+    from logbook.store.repository import Repository
 
 Progress = Callable[[int, int], bool]
 """Called with (rows done, rows in all); returning False cancels."""

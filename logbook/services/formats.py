@@ -27,7 +27,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from contextlib import closing
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Any, TextIO, cast
+from typing import IO, TYPE_CHECKING, Any, TextIO, cast
 
 from logbook.domain.countries import country_name
 from logbook.domain.csv_schema import COLUMNS, DATE_FIELDS, format_sources, format_tags
@@ -38,7 +38,9 @@ from logbook.domain.validation import ENUM_FIELDS
 from logbook.services.exporter import PROGRESS_EVERY, ExportCancelled, Progress, export_csv, export_csv_file
 from logbook.services.files import replace_bytes_on_success, replace_on_success
 from logbook.store.errors import LogbookError
-from logbook.store.repository import ExportRecord, Repository
+
+if TYPE_CHECKING:
+    from logbook.store.repository import ExportRecord, Repository
 
 __all__ = [
     "EXCEL_ROWS",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-
-from sqlalchemy import Connection, Engine
+from typing import TYPE_CHECKING
 
 from logbook.store.engine import WRITE
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 
 class ChangeProbe:

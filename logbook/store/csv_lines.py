@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Generator, Sequence
 from functools import cache
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from logbook.domain.countries import country_name
 from logbook.domain.csv_schema import COLUMNS, FLOAT_FIELDS, FORMULA_TRIGGERS, NEUTRALISED_COLUMNS
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 QUOTED_CHARACTERS = (",", '"', "\n", "\r")  # what makes csv.writer quote a cell: delimiter, quote, line breaks
 COUNTRY_CELL = "logbook_country_cell"  # the two SQL functions line_expression calls, registered by csv_lines

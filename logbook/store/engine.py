@@ -1,5 +1,9 @@
 """Opening a logbook: the engine, its pragmas, the checks that tell a logbook from any other file, and the
-migrations that bring an older schema up to date."""
+migrations that bring an older schema up to date.
+
+SQLAlchemy is imported where an engine is made, not with this module: the window imports this module for its
+names and checks, and shows its first rows (store/rows.py) before SQLAlchemy has loaded.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,7 @@ import sqlite3
 import weakref
 from contextlib import closing
 from pathlib import Path
-
-from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import ExceptionContext, make_url
-from sqlalchemy.exc import DatabaseError
+from typing import TYPE_CHECKING
 
 from logbook.store.errors import (
     BusyLogbookError,
@@ -25,6 +26,11 @@ from logbook.store.errors import (
     ReadOnlyLogbookError,
 )
 from logbook.store.filesystems import network_warning
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import ExceptionContext
+    from sqlalchemy.exc import DatabaseError
 
 APPLICATION_ID = 0x494C4F47  # "ILOG" in the SQLite header, so `file` and we can recognise a logbook
 SCHEMA_VERSION = 5  # PRAGMA user_version after the newest migration; see migrations/versions
@@ -66,6 +72,8 @@ def is_url(target: str | Path) -> bool:
 def describe(target: str | Path) -> str:
     """A name for the window title and messages: the file name, or the URL without its password."""
     if is_url(target):
+        from sqlalchemy.engine import make_url
+
         return make_url(str(target)).render_as_string(hide_password=True)
     return Path(target).name
 
@@ -77,6 +85,9 @@ def open_logbook(target: str | Path, *, read_only: bool = False) -> Engine:
     opened without ever being written; notes(engine) says so, and why, and warns of a network share.
     Raises a LogbookError subclass with a plain message for anything that is not a usable logbook.
     """
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DatabaseError
+
     if is_url(target):
         engine = create_engine(str(target))
     else:
@@ -182,6 +193,7 @@ def read_only_uri(path: Path) -> str:
 
 def _configure_sqlite(engine: Engine, path: Path, read_only: str | None = None) -> None:
     """Durability pragmas on every connection, and transactions that really begin (DDL included)."""
+    from sqlalchemy import event
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -260,6 +272,8 @@ def _is_damage(text: str) -> bool:
 
 
 def _prepare_schema(engine: Engine, target: str) -> None:
+    from sqlalchemy import inspect
+
     if engine.dialect.name != "sqlite":
         _upgrade(engine)
         return

@@ -56,6 +56,7 @@ from logbook.domain.history import (
 )
 from logbook.domain.models import ImportRun, Incident, IncidentHistory, IncidentTag, Source
 from logbook.domain.record import (
+    COMPLETION_FIELDS,
     INCIDENT_FIELDS,
     DuplicateKey,
     IncidentDraft,
@@ -68,6 +69,7 @@ from logbook.domain.summary import Summary, Tallies, summarise
 from logbook.store.changes import ChangeProbe
 from logbook.store.engine import INDEXED_BY, INTERACTIVE_BUSY_MS, WRITE
 from logbook.store.errors import ConflictError, MissingIncidentError
+from logbook.store.rows import ROW_COLUMNS
 
 incident_table = Incident.__table__  # type: ignore[attr-defined]
 source_table = Source.__table__  # type: ignore[attr-defined]
@@ -76,12 +78,6 @@ import_table = ImportRun.__table__  # type: ignore[attr-defined]
 history_table = IncidentHistory.__table__  # type: ignore[attr-defined]
 I = incident_table.c  # noqa: E741 - short alias for the many column references below
 
-# The columns the table view shows, in the order of the row tuples fetch_rows returns.
-ROW_COLUMNS: tuple[str, ...] = (
-    "id", "date_start", "date_end", "date_precision", "country", "location", "event_type", "weapon",
-    "outcome", "killed_min", "killed_max", "injured_min", "injured_max", "perpetrator", "attribution",
-    "verification", "title",
-)  # fmt: skip
 _SORT_COLUMNS: dict[SortKey, Column[Any]] = {
     SortKey.DATE: I.date_start,
     SortKey.COUNTRY: I.country,
@@ -99,7 +95,6 @@ _SORT_COLUMNS: dict[SortKey, Column[Any]] = {
 _TEXT_SORT_KEYS = frozenset((SortKey.LOCATION, SortKey.PERPETRATOR, SortKey.TITLE))  # "al-Tanf" before "Zawiya"
 FTS_COLUMNS = ("title", "notes", "location", "perpetrator", "target")
 COMPLETION_WINDOW = 50_000  # incidents, the latest, whose values the form's completers offer
-COMPLETION_FIELDS = frozenset(("admin1", "location", "perpetrator", "attributed_by", "target"))
 _fts = table("incident_fts", column("rowid"), column("incident_fts"))
 PAGE = 500  # ids per IN (...) query: well under SQLite's variable limit
 DUPLICATE_KEYS = 100  # keys per possible_duplicates query, three parameters each

@@ -8,13 +8,13 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
 from logbook import __version__, paths
 from logbook.domain.record import utc_now
 from logbook.store.errors import LogbookError
-from logbook.store.repository import Repository
 from logbook.ui import theme, translations
 from logbook.ui.dialogs import Ask, Tell
 from logbook.ui.durability import open_showing_upgrade, restore_at_start
@@ -23,6 +23,9 @@ from logbook.ui.main_window import MainWindow
 from logbook.ui.numbers import use_number_locale
 from logbook.ui.preferences import preferred_logbook, settings
 from logbook.ui.resources import APP_ID
+
+if TYPE_CHECKING:
+    from logbook.store.repository import Repository
 
 
 def start_target(argv: list[str]) -> str | Path:

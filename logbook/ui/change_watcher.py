@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
 from logbook.store.changes import ChangeProbe
-from logbook.store.repository import Repository
+
+if TYPE_CHECKING:
+    from logbook.store.repository import Repository
 
 
 class ChangeWatcher(QObject):

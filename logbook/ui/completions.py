@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QStringListModel, Signal
 
-from logbook.domain.record import IncidentDraft
-from logbook.store.repository import COMPLETION_FIELDS, Repository
+from logbook.domain.record import COMPLETION_FIELDS, IncidentDraft
 from logbook.ui.workers import Workers
+
+if TYPE_CHECKING:
+    from logbook.store.repository import Repository
 
 
 class Completions(QObject):

@@ -17,11 +17,11 @@ from logbook.store import backups
 from logbook.store.backups import Backup, BackupCancelled, PreparedRestore
 from logbook.store.engine import ASKED_READ_ONLY, describe, is_url, notes, open_logbook, upgrade_due
 from logbook.store.errors import DamagedLogbookError, LogbookError
-from logbook.store.repository import Repository
 from logbook.ui.backup_dialog import BackupDialog, BackupQuestions
 from logbook.ui.workers import CancellableProgress
 
 if TYPE_CHECKING:
+    from logbook.store.repository import Repository
     from logbook.ui.main_window import MainWindow
 
 SAVE_BUTTONS = ("saveButton", "saveAndNewButton")
@@ -265,6 +265,8 @@ def open_showing_upgrade(parent: QWidget | None, target: str | Path, *, read_onl
     copy of the file, then the migrations: about 20 s at a million incidents), the update runs in a thread under
     a busy dialog, which stays painted, rather than in a frozen or not yet visible window. Raises what
     open_logbook raises."""
+    from logbook.store.repository import Repository  # SQLAlchemy's first import: see store/rows.py
+
     if not upgrade_due(target):
         return Repository(open_logbook(target, read_only=read_only))
     outcome: list[Repository | Exception] = []

@@ -92,7 +92,8 @@ from logbook.services.mapped_import import (
     sniff_file,
 )
 from logbook.store.errors import LogbookError
-from logbook.store.repository import ROW_COLUMNS, Repository
+from logbook.store.repository import Repository
+from logbook.store.rows import ROW_COLUMNS
 from logbook.ui import theme
 from logbook.ui.accessibility import describe, fill_in
 from logbook.ui.dialogs import Ask, Tell

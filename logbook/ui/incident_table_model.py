@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from collections import OrderedDict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
@@ -14,10 +14,14 @@ from logbook.domain.countries import country_name
 from logbook.domain.enums import Attribution, EventType, LabelledEnum, Outcome, Verification, Weapon
 from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
 from logbook.domain.record import format_range
-from logbook.store.repository import ROW_COLUMNS, Repository
+from logbook.store.rows import ROW_COLUMNS
 from logbook.ui.numbers import DateStyle, count_text, date_text
 from logbook.ui.translations import translated_label
 from logbook.ui.workers import Workers
+
+if TYPE_CHECKING:
+    from logbook.store.repository import Repository
+
 
 COL_DATE, COL_COUNTRY, COL_LOCATION, COL_EVENT_TYPE, COL_WEAPON, COL_OUTCOME = range(6)
 COL_KILLED, COL_INJURED, COL_PERPETRATOR, COL_ATTRIBUTION, COL_VERIFICATION, COL_TITLE = range(6, 12)

@@ -6,7 +6,7 @@ import shutil
 import threading
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -29,7 +29,7 @@ from logbook.domain.summary import Tallies, adjusted, summarise
 from logbook.services.formats import ExportCancelled, ExportFormat, export
 from logbook.store.engine import describe, is_url
 from logbook.store.errors import LogbookError
-from logbook.store.repository import ROW_COLUMNS, Repository
+from logbook.store.rows import ROW_COLUMNS
 from logbook.ui import accessibility, icons
 from logbook.ui.cell_tips import FullTextTips
 from logbook.ui.change_watcher import ChangeWatcher
@@ -47,6 +47,10 @@ from logbook.ui.undo_commands import CreateCommand, EditCommand, ImportCommand, 
 from logbook.ui.view_state import LogbookViews
 from logbook.ui.welcome import TableArea, TableState
 from logbook.ui.workers import CancellableProgress, Workers
+
+if TYPE_CHECKING:
+    from logbook.store.repository import Repository
+
 
 RECENT_LIMIT = 8
 RECENT_TALLIES = 8  # summaries of recent filters kept, to go back to one at once

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from logbook.domain.countries import country_name
-from logbook.store.repository import Repository, TrashEntry
 from logbook.ui.accessibility import fill_in
 from logbook.ui.dialogs import Ask
 from logbook.ui.record_list_model import RecordListModel
+
+if TYPE_CHECKING:
+    from logbook.store.repository import Repository, TrashEntry
 
 
 class TrashModel(RecordListModel):

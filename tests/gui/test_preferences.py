@@ -17,7 +17,8 @@ from logbook import cli, paths
 from logbook.domain.summary import Casualties, Summary
 from logbook.store import backups
 from logbook.store.engine import open_logbook
-from logbook.store.repository import ROW_COLUMNS, Repository
+from logbook.store.repository import Repository
+from logbook.store.rows import ROW_COLUMNS
 from logbook.ui import app, theme
 from logbook.ui.backup_dialog import BackupDialog
 from logbook.ui.incident_table_model import COL_DATE, COL_INJURED, COL_KILLED

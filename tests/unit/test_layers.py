@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,3 +52,14 @@ def test_widgets_hold_no_sql() -> None:
         if module.startswith(("sqlalchemy", "sqlmodel", "sqlite3"))
     ]
     assert offences == []
+
+
+def test_the_window_starts_without_the_database_library() -> None:
+    """The first rows are shown before SQLAlchemy, SQLModel and pydantic are loaded (a third of a second), so
+    nothing the start-up imports may load them; the window reads its first page with sqlite3 (store/rows.py)."""
+    code = (
+        "import sys, logbook.ui.app; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'sqlmodel', 'pydantic', 'alembic'}))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -22,7 +22,8 @@ from logbook.domain.record import IncidentDraft, SourceDraft
 from logbook.store import repository as repository_module
 from logbook.store.engine import open_logbook
 from logbook.store.errors import ConflictError, MissingIncidentError
-from logbook.store.repository import ROW_COLUMNS, Repository
+from logbook.store.repository import Repository
+from logbook.store.rows import ROW_COLUMNS
 from tests.conftest import make_draft
 
 D = dt.date
