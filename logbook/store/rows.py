@@ -8,9 +8,57 @@ date order) and says None for anything else, which waits for the repository.
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
+from logbook.store.engine import APPLICATION_ID, SCHEMA_VERSION, is_url, read_only_uri
+from logbook.store.errors import LogbookError
+
 # The columns the table view shows, in the order of the row tuples fetch_rows returns.
 ROW_COLUMNS: tuple[str, ...] = (
     "id", "date_start", "date_end", "date_precision", "country", "location", "event_type", "weapon",
     "outcome", "killed_min", "killed_max", "injured_min", "injured_max", "perpetrator", "attribution",
     "verification", "title",
 )  # fmt: skip
+
+_DATES = tuple(ROW_COLUMNS.index(name) for name in ("date_start", "date_end"))
+
+
+def first_page(
+    target: str | Path, incident_filter: IncidentFilter, order: SortOrder, limit: int
+) -> list[tuple[Any, ...]] | None:
+    """The rows Repository.first_rows would give, for a logbook file of this schema with no filter in the date
+    order; None for anything else, or whenever the file cannot be read this way (open_logbook will say why)."""
+    if not incident_filter.is_empty or order.key is not SortKey.DATE or is_url(target):
+        return None
+    path = Path(target).expanduser()
+    if not path.is_file():
+        return None
+    direction = "DESC" if order.descending else "ASC"
+    query = (
+        f"SELECT {', '.join(ROW_COLUMNS)} FROM incident WHERE deleted_at IS NULL "
+        f"ORDER BY date_start {direction}, id LIMIT ?"
+    )
+    try:
+        with closing(sqlite3.connect(read_only_uri(path), uri=True)) as connection:
+            (application_id,) = connection.execute("PRAGMA application_id").fetchone()
+            (user_version,) = connection.execute("PRAGMA user_version").fetchone()
+            if application_id != APPLICATION_ID or user_version != SCHEMA_VERSION:
+                return None
+            rows = connection.execute(query, (limit,)).fetchall()
+    except (sqlite3.Error, ValueError, LogbookError):
+        return None
+    return [_typed(row) for row in rows]
+
+
+def _typed(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Dates as SQLAlchemy's Date type gives them."""
+    values = list(row)
+    for position in _DATES:
+        if values[position] is not None:
+            values[position] = dt.date.fromisoformat(values[position])
+    return tuple(values)

@@ -6,14 +6,17 @@ import gc
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
 
 from logbook import __version__, paths
 from logbook.domain.record import utc_now
+from logbook.store.engine import open_logbook, upgrade_due
 from logbook.store.errors import LogbookError
 from logbook.ui import theme, translations
 from logbook.ui.dialogs import Ask, Tell
@@ -36,21 +39,77 @@ def start_target(argv: list[str]) -> str | Path:
     return os.environ.get("LOGBOOK_DB") or preferred_logbook()
 
 
-def open_first_logbook(target: str | Path) -> tuple[Repository, str | Path] | None:
+def open_first_logbook(target: str | Path, parent: QWidget | None = None) -> tuple[Repository, str | Path] | None:
     """Open ``target``; if it is not a usable logbook say why and let the user choose another, or give up."""
     while True:
         try:
-            return open_showing_upgrade(None, target), target
+            return open_showing_upgrade(parent, target), target
         except LogbookError as error:
             restored = restore_at_start(target, error)  # a damaged logbook: its newest backup is offered
             if restored:
                 continue
             if restored is None:
-                Tell.error(None, QApplication.translate("App", "Cannot open logbook"), str(error))
-        chosen = Ask.open_logbook(None, paths.data_dir())
+                Tell.error(parent, QApplication.translate("App", "Cannot open logbook"), str(error))
+        chosen = Ask.open_logbook(parent, paths.data_dir())
         if chosen is None:
             return None
         target = chosen
+
+
+def open_in_window(window: MainWindow) -> None:
+    """Give the opening window its logbook. SQLAlchemy loads and the logbook opens in a worker while the window
+    shows its first rows and stays responsive; an update for this version (a dialog) or a logbook that cannot be
+    used (its explanation, then another one to choose) are handled here, on the GUI thread."""
+    target = window.target
+
+    def attach(repository: Repository, chosen: str | Path | None = None) -> None:
+        window.attach(repository, chosen)
+        # The 80,000 objects of start-up (modules, classes, widgets) live as long as the process: kept out of the
+        # cycle collector's full passes, which otherwise pause the GUI thread for 40-50 ms now and then.
+        gc.freeze()
+
+    def open_here(error: Exception | None = None) -> None:
+        if error is not None and not isinstance(error, LogbookError):
+            raise error  # a bug: report_unexpected says so
+        opened = open_first_logbook(target, window)
+        if opened is None:
+            window.close()
+            QApplication.exit(1)
+        else:
+            attach(*opened)
+
+    def open_apart() -> None:
+        window.workers.submit(lambda: _repository(target), attach, open_here, quick=True)
+
+    if upgrade_due(target):
+        QTimer.singleShot(0, open_here)
+    elif window.model.rowCount():
+        # once the first rows are painted: the worker's imports hold the GIL most of the time, and a paint calls
+        # into Python for every cell, so painting alongside them would wait for the imports to end
+        _AfterPaint(window.table.viewport(), open_apart)
+    else:
+        open_apart()
+
+
+class _AfterPaint(QObject):
+    """Calls ``then`` once ``widget`` has painted."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)  # after this paint, which the filter comes before
+        return False
+
+
+def _repository(target: str | Path) -> Repository:
+    from logbook.store.repository import Repository  # SQLAlchemy's first import: see store/rows.py
+
+    return Repository(open_logbook(target))
 
 
 def report_unexpected(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
@@ -79,14 +138,9 @@ def run(argv: list[str]) -> int:
     app.setWindowIcon(app_icon())
     theme.apply_colour_scheme(app, settings().value(theme.SETTING, "system", type=str))
     sys.excepthook = report_unexpected
-    opened = open_first_logbook(start_target(argv))
-    if opened is None:
-        return 1
-    window = MainWindow(*opened)
+    window = MainWindow(None, start_target(argv))  # its first rows, while the logbook opens
     window.show()
-    # The 80,000 objects of start-up (modules, classes, widgets) live as long as the process: kept out of the
-    # cycle collector's full passes, which otherwise pause the GUI thread for 40-50 ms now and then.
-    gc.freeze()
+    open_in_window(window)
     status = app.exec()
     window.dispose()
     return status

@@ -73,7 +73,7 @@ class IncidentTableModel(QAbstractTableModel):
     # it) and the position of that row
     placed = Signal(int, bool, object, int)
 
-    def __init__(self, repository: Repository, workers: Workers, parent: Any = None) -> None:
+    def __init__(self, repository: Repository | None, workers: Workers, parent: Any = None) -> None:
         super().__init__(parent)
         self._repository = repository
         self._workers = workers
@@ -113,6 +113,12 @@ class IncidentTableModel(QAbstractTableModel):
         self._repository = repository
         self._load(first_page=True)
 
+    def show_early_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        """The first page read before there is a repository (store/rows.py), shown as a first page is: once
+        set_repository reads the same rows, the snapshot adds the others after them."""
+        self._complete = False  # the repository's load is to come
+        self._apply_first_page(self._generation, rows)
+
     def set_query(self, incident_filter: IncidentFilter | None = None, order: SortOrder | None = None) -> None:
         if incident_filter is not None:
             self._filter = incident_filter
@@ -139,6 +145,9 @@ class IncidentTableModel(QAbstractTableModel):
             QTimer.singleShot(0, self, self._start_load)
 
     def _start_load(self) -> None:
+        if self._repository is None:  # the window is opening its logbook: set_repository loads then
+            self._load_due = False
+            return
         first_page, self._first_page_wanted, self._load_due = self._first_page_wanted, False, False
         generation = self._generation
         repository, incident_filter, order = self._repository, self._filter, self._order

@@ -29,7 +29,7 @@ from logbook.domain.summary import Tallies, adjusted, summarise
 from logbook.services.formats import ExportCancelled, ExportFormat, export
 from logbook.store.engine import describe, is_url
 from logbook.store.errors import LogbookError
-from logbook.store.rows import ROW_COLUMNS
+from logbook.store.rows import ROW_COLUMNS, first_page
 from logbook.ui import accessibility, icons
 from logbook.ui.cell_tips import FullTextTips
 from logbook.ui.change_watcher import ChangeWatcher
@@ -37,7 +37,14 @@ from logbook.ui.completions import Completions
 from logbook.ui.dialogs import Ask, Tell
 from logbook.ui.durability import Durability, open_showing_upgrade
 from logbook.ui.filter_bar import FilterBar
-from logbook.ui.incident_table_model import COL_DATE, COL_INJURED, COL_KILLED, COL_TITLE, IncidentTableModel
+from logbook.ui.incident_table_model import (
+    COL_DATE,
+    COL_INJURED,
+    COL_KILLED,
+    COL_TITLE,
+    PAGE_SIZE,
+    IncidentTableModel,
+)
 from logbook.ui.numbers import count_text
 from logbook.ui.preferences import NEUTRALISE_KEY, PreferencesDialog, apply_preferences, csv_bom, settings
 from logbook.ui.resources import resource_path
@@ -66,11 +73,16 @@ class MainWindow(QMainWindow):
     export_finished = Signal(object)  # the exported file's Path, or None when it was cancelled or failed
     import_finished = Signal(object)  # the import's MappedImportReport, or None when it was cancelled or failed
 
-    def __init__(self, repository: Repository, target: str | Path) -> None:
+    def __init__(self, repository: Repository | None, target: str | Path) -> None:
+        """A window on ``repository``'s logbook at ``target``; with None, a window opening the logbook there, which
+        shows its first rows at once and takes commands once attach() gives it the repository."""
         super().__init__()
         self.setObjectName("mainWindow")
-        self.repository = repository
+        self.repository: Repository
+        if repository is not None:
+            self.repository = repository
         self.target = target
+        self._waiting_actions: list[QAction] | None = None  # the actions off until attach(), while opening
         self.workers = Workers(self)
         self._summary_generation = 0
         self._total = 0
@@ -129,7 +141,10 @@ class MainWindow(QMainWindow):
         accessibility.fill_in(self)  # names and descriptions of the controls from their labels and tooltips
         apply_preferences(self)
         self._restore_layout()
-        self._logbook_opened()
+        if repository is None:
+            self._opening()
+        else:
+            self._logbook_opened()
 
     # ---- building the window ----------------------------------------------------------------------------
 
@@ -162,7 +177,7 @@ class MainWindow(QMainWindow):
         rows.setDefaultSectionSize(table.fontMetrics().height() + ROW_HEIGHT_PADDING)
         rows.hide()
         # Enter or double-click (single click where the desktop activates items that way) opens the form
-        table.activated.connect(lambda _index: self.edit_incident())
+        table.activated.connect(lambda _index: self._waiting_actions is None and self.edit_incident())
         return table
 
     def _announce_sort(self) -> None:
@@ -429,6 +444,33 @@ class MainWindow(QMainWindow):
         self._logbook_opened()
         return True
 
+    def _opening(self) -> None:
+        """Until attach(): the logbook's first rows, read with sqlite3 while SQLAlchemy loads (store/rows.py),
+        under its remembered view, in a window whose commands and filters wait for the repository."""
+        self.setWindowTitle(self.tr("{0} — Incident Logbook").format(describe(self.target)))
+        self._waiting_actions = [action for action in self.findChildren(QAction) if action.isEnabled()]
+        for action in self._waiting_actions:
+            action.setEnabled(False)
+        self.filter_bar.setEnabled(False)
+        order = self.views.restore()
+        rows = first_page(self.target, self.filter_bar.current_filter(), order, PAGE_SIZE)
+        if rows:
+            self.model.show_early_rows(rows)
+        self.statusBar().showMessage(self.tr("Opening {0}…").format(describe(self.target)))
+
+    def attach(self, repository: Repository, target: str | Path | None = None) -> None:
+        """The logbook opened (at ``target``, when the user chose another one): the window takes commands."""
+        self.repository = repository
+        self.target = self.target if target is None else target
+        self.model.set_repository(repository)
+        for action in self._waiting_actions or ():
+            action.setEnabled(True)
+        self._waiting_actions = None
+        self.filter_bar.setEnabled(True)
+        self.statusBar().clearMessage()
+        self._logbook_opened()
+        self._update_actions()
+
     def _logbook_opened(self) -> None:
         self.repository.interactive_thread = threading.get_ident()  # saves give up quickly on a busy logbook
         self.setWindowTitle(self.tr("{0} — Incident Logbook").format(describe(self.target)))
@@ -549,6 +591,8 @@ class MainWindow(QMainWindow):
 
     def _update_count(self) -> None:
         """While only the first page is in, the matching count is the summary's (or not known yet)."""
+        if self._waiting_actions is not None:
+            return  # the logbook is still opening: nothing is counted yet
         if self.model.complete:
             shown = count_text(self.model.rowCount())
         else:
@@ -718,6 +762,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _update_actions(self) -> None:
+        if self._waiting_actions is not None:
+            return  # the logbook is still opening: attach() turns them on
         has_selection = self.table.selectionModel().hasSelection()
         self.edit_action.setEnabled(has_selection)
         self.delete_action.setEnabled(has_selection)
@@ -868,4 +914,5 @@ class MainWindow(QMainWindow):
         """Release the logbook file (after the window closed)."""
         self.change_watcher.stop()
         self.workers.wait()
-        self.repository.engine.dispose()
+        if self._waiting_actions is None:  # else it closed before its logbook opened
+            self.repository.engine.dispose()
