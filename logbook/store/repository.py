@@ -69,7 +69,7 @@ from logbook.domain.summary import Summary, Tallies, summarise
 from logbook.store.changes import ChangeProbe
 from logbook.store.engine import INDEXED_BY, INTERACTIVE_BUSY_MS, WRITE
 from logbook.store.errors import ConflictError, MissingIncidentError
-from logbook.store.rows import ROW_COLUMNS
+from logbook.store.rows import ROW_COLUMNS, SORT_COLUMN_NAMES, TEXT_SORT_KEYS
 
 incident_table = Incident.__table__  # type: ignore[attr-defined]
 source_table = Source.__table__  # type: ignore[attr-defined]
@@ -78,21 +78,7 @@ import_table = ImportRun.__table__  # type: ignore[attr-defined]
 history_table = IncidentHistory.__table__  # type: ignore[attr-defined]
 I = incident_table.c  # noqa: E741 - short alias for the many column references below
 
-_SORT_COLUMNS: dict[SortKey, Column[Any]] = {
-    SortKey.DATE: I.date_start,
-    SortKey.COUNTRY: I.country,
-    SortKey.LOCATION: I.location,
-    SortKey.EVENT_TYPE: I.event_type,
-    SortKey.WEAPON: I.weapon,
-    SortKey.OUTCOME: I.outcome,
-    SortKey.KILLED: I.killed_min,
-    SortKey.INJURED: I.injured_min,
-    SortKey.PERPETRATOR: I.perpetrator,
-    SortKey.ATTRIBUTION: I.attribution,
-    SortKey.VERIFICATION: I.verification,
-    SortKey.TITLE: I.title,
-}
-_TEXT_SORT_KEYS = frozenset((SortKey.LOCATION, SortKey.PERPETRATOR, SortKey.TITLE))  # "al-Tanf" before "Zawiya"
+_SORT_COLUMNS: dict[SortKey, Column[Any]] = {key: I[name] for key, name in SORT_COLUMN_NAMES.items()}
 FTS_COLUMNS = ("title", "notes", "location", "perpetrator", "target")
 COMPLETION_WINDOW = 50_000  # incidents, the latest, whose values the form's completers offer
 _fts = table("incident_fts", column("rowid"), column("incident_fts"))
@@ -1000,7 +986,7 @@ def _sorts_before(connection: Connection, order: SortOrder, one: int, other: int
 
 def _order_by(order: SortOrder) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     column: ColumnElement[Any] = _SORT_COLUMNS[order.key]
-    if order.key in _TEXT_SORT_KEYS:
+    if order.key in TEXT_SORT_KEYS:
         column = column.collate("NOCASE")
     return column.desc() if order.descending else column.asc(), I.id.asc()
 

@@ -2,8 +2,8 @@
 
 The window shows its first rows before SQLAlchemy, SQLModel and pydantic are loaded (a third of a second of
 imports on this kind of machine): ``first_page`` reads them through sqlite3 while those load, and the
-repository takes over from there. It reads only the plain case (a logbook file of this schema, no filter, the
-date order) and says None for anything else, which waits for the repository.
+repository takes over from there. It reads only the plain case (a logbook file of this schema, no filter, any
+order but by country) and says None for anything else, which waits for the repository.
 """
 
 from __future__ import annotations
@@ -25,23 +25,33 @@ ROW_COLUMNS: tuple[str, ...] = (
     "verification", "title",
 )  # fmt: skip
 
+# The column each sort key orders by (then by id); text ones case aside, as the table shows them.
+SORT_COLUMN_NAMES: dict[SortKey, str] = {
+    SortKey.DATE: "date_start", SortKey.COUNTRY: "country", SortKey.LOCATION: "location",
+    SortKey.EVENT_TYPE: "event_type", SortKey.WEAPON: "weapon", SortKey.OUTCOME: "outcome",
+    SortKey.KILLED: "killed_min", SortKey.INJURED: "injured_min", SortKey.PERPETRATOR: "perpetrator",
+    SortKey.ATTRIBUTION: "attribution", SortKey.VERIFICATION: "verification", SortKey.TITLE: "title",
+}  # fmt: skip
+TEXT_SORT_KEYS = frozenset((SortKey.LOCATION, SortKey.PERPETRATOR, SortKey.TITLE))  # "al-Tanf" before "Zawiya"
 _DATES = tuple(ROW_COLUMNS.index(name) for name in ("date_start", "date_end"))
 
 
 def first_page(
     target: str | Path, incident_filter: IncidentFilter, order: SortOrder, limit: int
 ) -> list[tuple[Any, ...]] | None:
-    """The rows Repository.first_rows would give, for a logbook file of this schema with no filter in the date
-    order; None for anything else, or whenever the file cannot be read this way (open_logbook will say why)."""
-    if not incident_filter.is_empty or order.key is not SortKey.DATE or is_url(target):
+    """The rows Repository.first_rows would give, for a logbook file of this schema with no filter; None for
+    anything else (countries sort by their names, which the repository places), or whenever the file cannot be
+    read this way (open_logbook will say why)."""
+    if not incident_filter.is_empty or order.key is SortKey.COUNTRY or is_url(target):
         return None
     path = Path(target).expanduser()
     if not path.is_file():
         return None
+    column = SORT_COLUMN_NAMES[order.key] + (" COLLATE NOCASE" if order.key in TEXT_SORT_KEYS else "")
     direction = "DESC" if order.descending else "ASC"
     query = (
         f"SELECT {', '.join(ROW_COLUMNS)} FROM incident WHERE deleted_at IS NULL "
-        f"ORDER BY date_start {direction}, id LIMIT ?"
+        f"ORDER BY {column} {direction}, id LIMIT ?"
     )
     try:
         with closing(sqlite3.connect(read_only_uri(path), uri=True)) as connection:
