@@ -42,7 +42,8 @@ def settings_file() -> Path:
 
 
 START_LOGBOOK_SETTING = ("startup", "logbook")  # section and key: the logbook Preferences opens at start
-_QT_ESCAPE = re.compile(r"\\(.)")  # QSettings writes \\ for a backslash and \" for a quote inside a value
+_QT_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)", re.DOTALL)  # QSettings' escapes in its INI files
+_QT_LETTERS = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
 
 def setting(section: str, key: str) -> str | None:
@@ -59,7 +60,17 @@ def setting(section: str, key: str) -> str | None:
         return None
     if len(raw) >= 2 and raw[0] == raw[-1] == '"':  # quoted where spaces at an end or a comma would be lost
         raw = raw[1:-1]
-    return _QT_ESCAPE.sub(r"\1", raw)
+    value = _QT_ESCAPE.sub(_unescaped, raw)
+    return value[1:] if value.startswith("@@") else value  # QSettings doubles a leading @ (@Variant is its own)
+
+
+def _unescaped(escape: re.Match[str]) -> str:
+    code = escape.group(1)
+    if code[0] == "x":
+        return chr(int(code[1:], 16))
+    if code[0] in "01234567":
+        return chr(int(code, 8))
+    return _QT_LETTERS.get(code, code)
 
 
 def start_logbook() -> str:

@@ -45,8 +45,6 @@ def first_page(
     if not incident_filter.is_empty or order.key is SortKey.COUNTRY or is_url(target):
         return None
     path = Path(target).expanduser()
-    if not path.is_file():
-        return None
     column = SORT_COLUMN_NAMES[order.key] + (" COLLATE NOCASE" if order.key in TEXT_SORT_KEYS else "")
     direction = "DESC" if order.descending else "ASC"
     query = (
@@ -54,15 +52,16 @@ def first_page(
         f"ORDER BY {column} {direction}, id LIMIT ?"
     )
     try:
+        if not path.is_file():
+            return None
         with closing(sqlite3.connect(read_only_uri(path), uri=True)) as connection:
             (application_id,) = connection.execute("PRAGMA application_id").fetchone()
             (user_version,) = connection.execute("PRAGMA user_version").fetchone()
             if application_id != APPLICATION_ID or user_version != SCHEMA_VERSION:
                 return None
-            rows = connection.execute(query, (limit,)).fetchall()
-    except (sqlite3.Error, ValueError, LogbookError):
+            return [_typed(row) for row in connection.execute(query, (limit,))]
+    except (sqlite3.Error, ValueError, OSError, LogbookError):  # a date stored otherwise, say: the repository tells
         return None
-    return [_typed(row) for row in rows]
 
 
 def _typed(row: tuple[Any, ...]) -> tuple[Any, ...]:

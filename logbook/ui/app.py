@@ -27,6 +27,8 @@ from logbook.ui.numbers import use_number_locale
 from logbook.ui.preferences import preferred_logbook, settings
 from logbook.ui.resources import APP_ID
 
+FIRST_PAINT_WAIT_MS = 300  # the most the logbook's opening waits for the window's first rows to be painted
+
 if TYPE_CHECKING:
     from logbook.store.repository import Repository
 
@@ -39,39 +41,46 @@ def start_target(argv: list[str]) -> str | Path:
     return os.environ.get("LOGBOOK_DB") or preferred_logbook()
 
 
-def open_first_logbook(target: str | Path, parent: QWidget | None = None) -> tuple[Repository, str | Path] | None:
-    """Open ``target``; if it is not a usable logbook say why and let the user choose another, or give up."""
+def open_first_logbook(
+    target: str | Path, parent: QWidget | None = None, failure: LogbookError | None = None
+) -> tuple[Repository, str | Path] | None:
+    """Open ``target`` (unless ``failure`` says why it did not, already); if it is not a usable logbook say why
+    and let the user choose another, or give up."""
     while True:
-        try:
-            return open_showing_upgrade(parent, target), target
-        except LogbookError as error:
-            restored = restore_at_start(target, error)  # a damaged logbook: its newest backup is offered
-            if restored:
-                continue
-            if restored is None:
-                Tell.error(parent, QApplication.translate("App", "Cannot open logbook"), str(error))
+        if failure is None:
+            try:
+                return open_showing_upgrade(parent, target), target
+            except LogbookError as error:
+                failure = error
+        restored = restore_at_start(target, failure)  # a damaged logbook: its newest backup is offered
+        if restored is None:
+            Tell.error(parent, QApplication.translate("App", "Cannot open logbook"), str(failure))
+        failure = None
+        if restored:
+            continue
         chosen = Ask.open_logbook(parent, paths.data_dir())
         if chosen is None:
             return None
         target = chosen
 
 
-def open_in_window(window: MainWindow) -> None:
-    """Give the opening window its logbook. SQLAlchemy loads and the logbook opens in a worker while the window
-    shows its first rows and stays responsive; an update for this version (a dialog) or a logbook that cannot be
-    used (its explanation, then another one to choose) are handled here, on the GUI thread."""
+def open_in_window(window: MainWindow, then: Callable[[], None] = lambda: None) -> None:
+    """Give the opening window its logbook, then call ``then``. SQLAlchemy loads and the logbook opens in a worker
+    while the window shows its first rows and stays responsive; an update for this version (a dialog) or a
+    logbook that cannot be used (its explanation, then another one to choose) are handled on the GUI thread."""
     target = window.target
 
     def attach(repository: Repository, chosen: str | Path | None = None) -> None:
-        window.attach(repository, chosen)
-        # The 80,000 objects of start-up (modules, classes, widgets) live as long as the process: kept out of the
-        # cycle collector's full passes, which otherwise pause the GUI thread for 40-50 ms now and then.
-        gc.freeze()
+        if window.attach(repository, chosen):
+            then()
 
     def open_here(error: Exception | None = None) -> None:
+        if window.closed:
+            return  # the user closed the window while the logbook opened
         if error is not None and not isinstance(error, LogbookError):
-            raise error  # a bug: report_unexpected says so
-        opened = open_first_logbook(target, window)
+            window.close()  # a bug: report_unexpected tells it, and the app ends rather than wait for nothing
+            raise error
+        opened = open_first_logbook(target, window, error)
         if opened is None:
             window.close()
             QApplication.exit(1)
@@ -92,18 +101,26 @@ def open_in_window(window: MainWindow) -> None:
 
 
 class _AfterPaint(QObject):
-    """Calls ``then`` once ``widget`` has painted."""
+    """Calls ``then`` once, after ``widget`` has painted, or after FIRST_PAINT_WAIT_MS if it does not paint (a
+    window started minimised, or on another workspace)."""
 
     def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
         super().__init__(widget)
-        self._then = then
+        self._then: Callable[[], None] | None = then
         widget.installEventFilter(self)
+        widget.update()
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, self._go)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint:
-            watched.removeEventFilter(self)
-            QTimer.singleShot(0, self._then)  # after this paint, which the filter comes before
+            QTimer.singleShot(0, self, self._go)  # after this paint, which the filter comes before
         return False
+
+    def _go(self) -> None:
+        then, self._then = self._then, None
+        if then is not None:
+            self.parent().removeEventFilter(self)
+            then()
 
 
 def _repository(target: str | Path) -> Repository:
@@ -140,7 +157,9 @@ def run(argv: list[str]) -> int:
     sys.excepthook = report_unexpected
     window = MainWindow(None, start_target(argv))  # its first rows, while the logbook opens
     window.show()
-    open_in_window(window)
+    # Once open, the 80,000 objects of start-up (modules, classes, widgets), which live as long as the process,
+    # are kept out of the cycle collector's full passes, which otherwise pause the GUI thread for 40-50 ms.
+    open_in_window(window, gc.freeze)
     status = app.exec()
     window.dispose()
     return status

@@ -293,6 +293,7 @@ def open_showing_upgrade(parent: QWidget | None, target: str | Path, *, read_onl
     thread.start()
     poll.start()
     waiting.exec()
+    thread.join()  # the loop also ends when the app quits: an update is never left half done
     dialog.reset()
     dialog.deleteLater()
     (result,) = outcome

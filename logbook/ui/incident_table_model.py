@@ -110,8 +110,10 @@ class IncidentTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(0, COL_DATE), self.index(len(self._ids) - 1, COL_DATE))
 
     def set_repository(self, repository: Repository) -> None:
+        early = self._repository is None and bool(self._ids)  # show_early_rows' page is on screen
         self._repository = repository
         self._load(first_page=True)
+        self._partial = early  # so the snapshot, if it comes first, extends those rows rather than replace them
 
     def show_early_rows(self, rows: list[tuple[Any, ...]]) -> None:
         """The first page read before there is a repository (store/rows.py), shown as a first page is: once
@@ -177,12 +179,18 @@ class IncidentTableModel(QAbstractTableModel):
     def _apply_first_page(self, generation: int, rows: list[tuple[Any, ...]]) -> None:
         if generation != self._generation or self._complete:
             return  # a newer query, or the snapshot came first
-        self.beginResetModel()
-        self._ids = array("q", [row[0] for row in rows])
+        ids = array("q", [row[0] for row in rows])
+        same = bool(ids) and ids == self._ids  # the early rows again (see show_early_rows): selection and scroll stay
+        if not same:
+            self.beginResetModel()
+            self._ids = ids
         self._pages.clear()
         self._pages[0] = {row[0]: row for row in rows}
         self._partial = True
-        self.endResetModel()
+        if same:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(ids) - 1, self.columnCount() - 1))
+        else:
+            self.endResetModel()
         self.first_page_shown.emit()
 
     def _apply_snapshot(self, generation: int, ids: array[int]) -> None:

@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
             self.repository = repository
         self.target = target
         self._waiting_actions: list[QAction] | None = None  # the actions off until attach(), while opening
+        self.closed = False  # the user closed the window (a logbook still opening is then let go)
         self.workers = Workers(self)
         self._summary_generation = 0
         self._total = 0
@@ -234,7 +235,7 @@ class MainWindow(QMainWindow):
             self.tr("Prefix ' to text cells starting with = + - @ so spreadsheets do not run them as formulas")
         )
         self.neutralise_action.toggled.connect(lambda checked: settings().setValue(NEUTRALISE_KEY, checked))
-        quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit, "application-exit")
+        self.quit_action = self._action(self.tr("Quit"), self.close, QKeySequence.StandardKey.Quit, "application-exit")
         self.preferences_action = self._action(
             self.tr("Preferences…"), self.show_preferences, None, "configure",
             self.tr("The logbook opened at start, the date format, CSV options and backups"),
@@ -319,7 +320,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addActions([self.back_up_action, self.restore_action])
         file_menu.addSeparator()
-        file_menu.addAction(quit_action)
+        file_menu.addAction(self.quit_action)
         edit_menu = menus.addMenu(self.tr("&Edit"))
         edit_menu.setObjectName("editMenu")
         edit_menu.addActions([self.undo_action, self.redo_action])
@@ -446,38 +447,52 @@ class MainWindow(QMainWindow):
 
     def _opening(self) -> None:
         """Until attach(): the logbook's first rows, read with sqlite3 while SQLAlchemy loads (store/rows.py),
-        under its remembered view, in a window whose commands and filters wait for the repository."""
+        under its remembered view, in a window whose commands, filters and sorting wait for the repository."""
         self.setWindowTitle(self.tr("{0} — Incident Logbook").format(describe(self.target)))
-        self._waiting_actions = [action for action in self.findChildren(QAction) if action.isEnabled()]
+        always = (self.quit_action, self.about_action, self.shortcuts_action)
+        self._waiting_actions = [
+            action for action in self.findChildren(QAction) if action.isEnabled() and action not in always
+        ]
         for action in self._waiting_actions:
             action.setEnabled(False)
         self.filter_bar.setEnabled(False)
+        self.table.horizontalHeader().setSectionsClickable(False)
         order = self.views.restore()
+        self.model.set_query(self.filter_bar.current_filter(), order)  # read once the repository is there
         rows = first_page(self.target, self.filter_bar.current_filter(), order, PAGE_SIZE)
         if rows:
             self.model.show_early_rows(rows)
         self.statusBar().showMessage(self.tr("Opening {0}…").format(describe(self.target)))
 
-    def attach(self, repository: Repository, target: str | Path | None = None) -> None:
-        """The logbook opened (at ``target``, when the user chose another one): the window takes commands."""
+    def attach(self, repository: Repository, target: str | Path | None = None) -> bool:
+        """The logbook opened (at ``target``, when the user chose another one): the window takes commands.
+        False when the window was closed meanwhile: the logbook is let go."""
+        if self.closed:
+            repository.engine.dispose()
+            return False
         self.repository = repository
+        same_view = target is None or target == self.target
         self.target = self.target if target is None else target
-        self.model.set_repository(repository)
         for action in self._waiting_actions or ():
             action.setEnabled(True)
         self._waiting_actions = None
         self.filter_bar.setEnabled(True)
+        self.table.horizontalHeader().setSectionsClickable(True)
         self.statusBar().clearMessage()
-        self._logbook_opened()
+        self.model.set_repository(repository)
+        self._logbook_opened(view_restored=same_view)
         self._update_actions()
+        return True
 
-    def _logbook_opened(self) -> None:
+    def _logbook_opened(self, view_restored: bool = False) -> None:
+        """``view_restored``: the logbook's view is in place and its query set (by _opening)."""
         self.repository.interactive_thread = threading.get_ident()  # saves give up quickly on a busy logbook
         self.setWindowTitle(self.tr("{0} — Incident Logbook").format(describe(self.target)))
         self._remember_recent(self.target)
         self.durability.logbook_opened()
-        order = self.views.restore()  # before the first query: it is read once, in the remembered order and filter
-        self.model.set_query(self.filter_bar.current_filter(), order)
+        if not view_restored:
+            order = self.views.restore()  # before the first query: read once, in the remembered order and filter
+            self.model.set_query(self.filter_bar.current_filter(), order)
         self.refresh_summary()
         self.change_watcher.watch(self.repository)
 
@@ -540,7 +555,10 @@ class MainWindow(QMainWindow):
             return repository.tallies(incident_filter), repository.count() if recount else None
 
         self.workers.submit(
-            work, lambda result: self._tallies_read(generation, *result), self._summary_failed, foreground=True
+            work,
+            lambda result: self._tallies_read(generation, *result),
+            lambda error: self._summary_failed(generation, error),
+            foreground=True,
         )
         self._counting.start(COUNTING_AFTER_MS)
 
@@ -550,8 +568,11 @@ class MainWindow(QMainWindow):
                 self._total, self._recount_due = total, False
             self._show_summary(tallies)
 
-    def _summary_failed(self, error: Exception) -> None:
+    def _summary_failed(self, generation: int, error: Exception) -> None:
+        if generation != self._summary_generation:
+            return  # a read for a filter no longer set
         self._counting.stop()
+        self.summary_panel.stop_counting()
         self._show_error(error)
 
     def _show_summary(self, tallies: Tallies) -> None:
@@ -904,6 +925,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.closed = True
         settings().setValue("window/geometry", self.saveGeometry())
         self.views.remember()
         self.change_watcher.stop()

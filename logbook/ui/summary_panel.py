@@ -107,7 +107,7 @@ class SummaryPanel(QWidget):
 
     def set_date_style(self, style: DateStyle) -> None:
         self.date_style = style
-        if self._shown is not None:
+        if self._shown is not None and not self.counting():
             self.scope.setText(self._scope_text(*self._shown))
 
     def set_counting(self) -> None:
@@ -119,6 +119,12 @@ class SummaryPanel(QWidget):
 
     def counting(self) -> bool:
         return not self._figure_boxes[0].isEnabled()
+
+    def stop_counting(self) -> None:
+        """The read failed (the window says why): the figures shown before, as they were."""
+        for box in self._figure_boxes:
+            box.setEnabled(True)
+        self.scope.setText(self._scope_text(*self._shown) if self._shown is not None else "")
 
     def show_summary(self, summary: Summary, filtered: bool) -> None:
         self._shown = (summary, filtered)

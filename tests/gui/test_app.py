@@ -101,13 +101,18 @@ def test_the_first_rows_show_at_once_and_commands_wait_for_the_logbook(
         (newest,) = repo.first_rows(IncidentFilter(), SortOrder(), 1)
         assert window.model.index(0, COL_TITLE).data() == newest[-1]
         assert not window.new_action.isEnabled() and not window.import_action.isEnabled()
-        assert not window.filter_bar.isEnabled()
+        assert window.quit_action.isEnabled() and window.about_action.isEnabled()  # these need no logbook
+        assert not window.filter_bar.isEnabled() and not window.table.horizontalHeader().sectionsClickable()
         assert window.statusBar().currentMessage() == f"Opening {db_path.name}…"
+        window.table.selectRow(3)
+        chosen = window.current_id()
 
         with qtbot.waitSignals([window.model.loaded, window.summary_shown], timeout=WAIT_MS):
             app.open_in_window(window)
         assert window.model.rowCount() == 300 and window.summary_panel.incidents.text() == "300"
         assert window.new_action.isEnabled() and window.filter_bar.isEnabled()
+        assert window.table.horizontalHeader().sectionsClickable()
+        assert window.current_id() == chosen  # the same rows came: the one chosen meanwhile stays chosen
         assert window.statusBar().currentMessage() == ""
     finally:
         window.close()
@@ -183,3 +188,33 @@ def test_an_older_logbook_at_start_is_updated_under_its_dialog_then_shown(qtbot:
     finally:
         window.close()
         window.dispose()
+
+
+def test_a_window_that_never_paints_still_gets_its_logbook(qtbot: QtBot, db_path: Path, repo: Repository) -> None:
+    """Started minimised or on another workspace, the window paints nothing: the logbook opens all the same."""
+    repo.add(make_draft(title="Kept"))
+    window = MainWindow(None, db_path)
+    qtbot.addWidget(window)
+    try:
+        assert window.model.rowCount() == 1  # read, though not painted
+        with qtbot.waitSignal(window.model.loaded, timeout=WAIT_MS):
+            app.open_in_window(window)
+        assert window.new_action.isEnabled()
+    finally:
+        window.dispose()
+
+
+def test_a_window_closed_while_its_logbook_opens_lets_it_go(
+    qtbot: QtBot, db_path: Path, repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo.add(make_draft())
+    window = opening_window(qtbot, db_path)
+    attached: list[bool] = []
+    attach = window.attach
+    monkeypatch.setattr(window, "attach", lambda *args: attached.append(attach(*args)) or attached[-1])
+    app.open_in_window(window)
+    window.close()
+    qtbot.waitUntil(lambda: attached == [False], timeout=WAIT_MS)  # the worker's logbook came, and was let go
+    assert window.statusBar().currentMessage() == f"Opening {db_path.name}…"
+    assert not window.new_action.isEnabled()
+    window.dispose()

@@ -31,6 +31,7 @@ from logbook.domain.filters import IncidentFilter
 from logbook.domain.record import IncidentDraft
 from logbook.domain.summary import Tallies
 from logbook.services.formats import ExportFormat
+from logbook.store.errors import LogbookError
 from logbook.store.repository import Repository
 from logbook.ui.dialogs import EXPORT_FILTERS, Ask, export_target
 from logbook.ui.incident_form import IncidentForm
@@ -228,6 +229,27 @@ def test_figures_still_being_read_are_greyed_and_said_to_be_counting(
     assert not panel.counting() and panel.incidents.isEnabled()
     assert panel.incidents.text() == "1"
     assert panel.scope.text() == "Incidents matching the filter"
+
+
+def test_figures_that_cannot_be_read_are_said_so_and_the_panel_stops_counting(
+    qtbot: QtBot, filled: MainWindow, monkeypatch: pytest.MonkeyPatch, told: list[tuple[str, str]]
+) -> None:
+    panel = filled.summary_panel
+    go_on = threading.Event()
+
+    def failing_tallies(incident_filter: IncidentFilter) -> Tallies:
+        go_on.wait(timeout=WAIT_MS / 1000)
+        raise LogbookError("test.sqlite3 is damaged (database disk image is malformed). Restore it from a backup.")
+
+    monkeypatch.setattr(filled.repository, "tallies", failing_tallies)
+    filled.filter_bar.search.setText("drone")
+    QTest.keyClick(filled.filter_bar.search, Qt.Key.Key_Return)
+    qtbot.waitUntil(panel.counting)
+    go_on.set()
+    qtbot.waitUntil(lambda: bool(told), timeout=WAIT_MS)
+    assert "is damaged" in told[0][1]
+    assert not panel.counting() and panel.incidents.isEnabled()
+    assert panel.scope.text() == "All incidents" and panel.incidents.text() == "4"  # what was shown, as it was
 
 
 def test_going_back_to_a_recent_filter_shows_its_summary_at_once(qtbot: QtBot, filled: MainWindow) -> None:

@@ -81,7 +81,16 @@ def test_logbook_db_and_an_empty_field_win_over_the_chosen_logbook(
 
 
 @pytest.mark.parametrize(
-    "folder", ["plain", "with spaces ", "comma, semicolon; and = sign", 'back\\slash "quoted"', "ünïcødé العربية"]
+    "folder",
+    [
+        "plain",
+        "with spaces ",
+        "comma, semicolon; and = sign",
+        'back\\slash "quoted"',
+        "ünïcødé العربية",
+        "@first",
+        "a\ttab",
+    ],
 )
 def test_the_command_line_reads_the_logbook_chosen_in_preferences(
     qtbot: QtBot, window: MainWindow, tmp_path: Path, capsys: pytest.CaptureFixture[str], folder: str

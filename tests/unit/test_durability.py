@@ -212,7 +212,7 @@ def check_saves(path: Path) -> int:
         ).fetchall()
         for incident_id, title, sources, tags in rows:
             assert title == f"s{sources} t{tags}", (incident_id, title, sources, tags)
-        indexed = connection.execute("SELECT count(*) FROM incident_fts").fetchone()[0]
+        indexed = connection.execute("SELECT count(*) FROM incident_fts_docsize").fetchone()[0]
         assert indexed == len(rows)
         return len(rows)
 
@@ -229,7 +229,7 @@ def check_imports(path: Path) -> int:
         assert incidents == IMPORT_ROWS * len(runs)
         assert connection.execute("SELECT count(*) FROM source").fetchone()[0] == incidents * SOURCES_PER_ROW
         assert connection.execute("SELECT count(*) FROM incident_tag").fetchone()[0] == incidents * TAGS_PER_ROW
-        assert connection.execute("SELECT count(*) FROM incident_fts").fetchone()[0] == incidents
+        assert connection.execute("SELECT count(*) FROM incident_fts_docsize").fetchone()[0] == incidents
         return len(runs)
 
 

@@ -202,7 +202,7 @@ def test_purge_removes_the_incident_its_sources_tags_and_text_index(repo: Reposi
     assert row_count(repo, "incident_tag", incident_id) == 0
     assert repo.trash() == []
     with repo.engine.connect() as connection:
-        assert connection.execute(text("SELECT rowid FROM incident_fts")).scalars().all() == [other]
+        assert connection.execute(text("SELECT id FROM incident_fts_docsize")).scalars().all() == [other]
     assert row_count(repo, "source", other) == 3
     assert ids_of(repo, IncidentFilter(search="Tanf")) == [other]
 

@@ -4,6 +4,8 @@ repository would give, or None where it cannot be sure of them."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -55,3 +57,12 @@ def test_an_empty_logbook_has_an_empty_first_page(tmp_path: Path) -> None:
     path = tmp_path / "empty.sqlite3"
     open_logbook(path).dispose()
     assert first_page(path, EVERYTHING, SortOrder(), 10) == []
+
+
+def test_a_date_stored_otherwise_leaves_the_first_page_to_the_repository(db_path: Path, repo: Repository) -> None:
+    """Written by some other tool as a timestamp: the repository's own read says what is wrong, at start-up
+    nothing fails."""
+    incident_id = repo.add(make_draft())
+    with closing(sqlite3.connect(db_path)) as connection, connection:
+        connection.execute("UPDATE incident SET date_start = '2024-01-30 00:00:00' WHERE id = ?", (incident_id,))
+    assert first_page(db_path, EVERYTHING, SortOrder(), 10) is None
