@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import sys
 import traceback
@@ -124,9 +125,13 @@ class _AfterPaint(QObject):
 
 
 def _repository(target: str | Path) -> Repository:
-    from logbook.store.repository import Repository  # SQLAlchemy's first import: see store/rows.py
+    """In the worker: the repository (SQLAlchemy's first import: see store/rows.py) on the logbook, and the form's
+    modules, which the first New incident or Edit would otherwise import on the GUI thread (15 ms)."""
+    from logbook.store.repository import Repository
 
-    return Repository(open_logbook(target))
+    repository = Repository(open_logbook(target))
+    importlib.import_module("logbook.ui.incident_form")
+    return repository
 
 
 def report_unexpected(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
