@@ -734,7 +734,7 @@ class MainWindow(QMainWindow):
             return
         self._saved_before[incident_id] = before
         current = self.table.currentIndex()
-        self.model.place(incident_id, current.row() if current.isValid() else None)
+        self.model.place(incident_id, current.row() if current.isValid() else None, new=before is None)
 
     def _incident_placed(self, incident_id: int, was_shown: bool, row: tuple[Any, ...] | None, position: int) -> None:
         before = self._saved_before.pop(incident_id, None)
