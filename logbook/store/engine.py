@@ -118,22 +118,28 @@ def open_logbook(target: str | Path, *, read_only: bool = False) -> Engine:
     return engine
 
 
-def upgrade_due(target: str | Path) -> bool:
-    """Whether open_logbook will first update ``target`` for this version: a logbook file of an older schema,
-    which it copies beside itself and migrates (20 s at a million incidents), for the caller to say so first.
-    Read without writing; False for anything open_logbook would refuse instead."""
+def logbook_schema(target: str | Path) -> int | None:
+    """The schema version (PRAGMA user_version) of the logbook file at ``target``, read without writing; None for
+    a URL, a missing file or anything that is not a readable logbook (open_logbook says why)."""
     if is_url(target):
-        return False
+        return None
     path = Path(target).expanduser()
-    if not path.is_file():
-        return False
     try:
+        if not path.is_file():
+            return None
         with closing(sqlite3.connect(read_only_uri(path), uri=True)) as connection:
             (application_id,) = connection.execute("PRAGMA application_id").fetchone()
             (user_version,) = connection.execute("PRAGMA user_version").fetchone()
-    except sqlite3.Error:
-        return False
-    return bool(application_id == APPLICATION_ID and 0 < user_version < SCHEMA_VERSION)
+    except (sqlite3.Error, OSError, LogbookError):
+        return None
+    return int(user_version) if application_id == APPLICATION_ID else None
+
+
+def upgrade_due(target: str | Path) -> bool:
+    """Whether open_logbook will first update ``target`` for this version: a logbook file of an older schema,
+    which it copies beside itself and migrates (20 s at a million incidents), for the caller to say so first."""
+    version = logbook_schema(target)
+    return version is not None and 0 < version < SCHEMA_VERSION
 
 
 def _check_header(path: Path) -> None:

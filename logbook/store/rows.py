@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from logbook.domain.filters import IncidentFilter, SortKey, SortOrder
-from logbook.store.engine import APPLICATION_ID, SCHEMA_VERSION, is_url, read_only_uri
+from logbook.store.engine import SCHEMA_VERSION, logbook_schema, read_only_uri
 from logbook.store.errors import LogbookError
 
 # The columns the table view shows, in the order of the row tuples fetch_rows returns.
@@ -42,9 +42,8 @@ def first_page(
     """The rows Repository.first_rows would give, for a logbook file of this schema with no filter; None for
     anything else (countries sort by their names, which the repository places), or whenever the file cannot be
     read this way (open_logbook will say why)."""
-    if not incident_filter.is_empty or order.key is SortKey.COUNTRY or is_url(target):
+    if not incident_filter.is_empty or order.key is SortKey.COUNTRY or logbook_schema(target) != SCHEMA_VERSION:
         return None
-    path = Path(target).expanduser()
     column = SORT_COLUMN_NAMES[order.key] + (" COLLATE NOCASE" if order.key in TEXT_SORT_KEYS else "")
     direction = "DESC" if order.descending else "ASC"
     query = (
@@ -52,13 +51,7 @@ def first_page(
         f"ORDER BY {column} {direction}, id LIMIT ?"
     )
     try:
-        if not path.is_file():
-            return None
-        with closing(sqlite3.connect(read_only_uri(path), uri=True)) as connection:
-            (application_id,) = connection.execute("PRAGMA application_id").fetchone()
-            (user_version,) = connection.execute("PRAGMA user_version").fetchone()
-            if application_id != APPLICATION_ID or user_version != SCHEMA_VERSION:
-                return None
+        with closing(sqlite3.connect(read_only_uri(Path(target).expanduser()), uri=True)) as connection:
             return [_typed(row) for row in connection.execute(query, (limit,))]
     except (sqlite3.Error, ValueError, OSError, LogbookError):  # a date stored otherwise, say: the repository tells
         return None
