@@ -47,12 +47,12 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../logbook/ui/app.py" line="+47"/>
+        <location filename="../../logbook/ui/app.py" line="+58"/>
         <source>Cannot open logbook</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+87"/>
         <source>The full report was written to {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -585,7 +585,7 @@ The logbook as it is now is kept as a backup first, so you can go back to it fro
 <context>
     <name>Durability</name>
     <message>
-        <location filename="../../logbook/ui/durability.py" line="+62"/>
+        <location filename="../../logbook/ui/durability.py" line="+65"/>
         <source>{0} (read-only) — Incident Logbook</source>
         <translation type="unfinished"></translation>
     </message>
@@ -661,12 +661,12 @@ The logbook as it is now is kept as a backup first, so you can go back to it fro
     </message>
     <message>
         <location line="+30"/>
-        <location line="+94"/>
+        <location line="+136"/>
         <source>Restoring {0} from the backup…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-94"/>
+        <location line="-136"/>
         <source>Restore</source>
         <translation type="unfinished"></translation>
     </message>
@@ -693,7 +693,19 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+22"/>
+        <source>Updating {0} for this version of Incident Logbook…
+
+A copy of the file as it was is kept beside it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Updating logbook</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+47"/>
         <source>Restore from backup</source>
         <translation type="unfinished"></translation>
     </message>
@@ -701,7 +713,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../logbook/ui/import_wizard.py" line="+519"/>
+        <location filename="../../logbook/ui/import_wizard.py" line="+520"/>
         <source>Choose a file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1982,7 +1994,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>IncidentTableModel</name>
     <message>
-        <location filename="../../logbook/ui/incident_table_model.py" line="+86"/>
+        <location filename="../../logbook/ui/incident_table_model.py" line="+90"/>
         <source>Date</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2275,7 +2287,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../logbook/store/backups.py" line="+52"/>
+        <location filename="../../logbook/store/backups.py" line="+51"/>
         <source>Daily</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2293,7 +2305,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../logbook/ui/main_window.py" line="+131"/>
+        <location filename="../../logbook/ui/main_window.py" line="+155"/>
         <source>Incidents</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2569,12 +2581,12 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
     </message>
     <message>
         <location line="+7"/>
-        <location line="+508"/>
+        <location line="+566"/>
         <source>About Incident Logbook</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-507"/>
+        <location line="-565"/>
         <source>The version, the licence and where the logbooks, backups and settings are kept</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2599,17 +2611,23 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
+        <location line="+39"/>
         <source>{0} — Incident Logbook</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="-25"/>
+        <source>Opening {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+50"/>
         <source>No recent logbooks</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+92"/>
+        <location line="+106"/>
         <source>{0} of {1} incidents</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2626,7 +2644,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         </translation>
     </message>
     <message>
-        <location line="+86"/>
+        <location line="+88"/>
         <source>Exporting {0} incidents…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2692,7 +2710,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../logbook/ui/preferences.py" line="+104"/>
+        <location filename="../../logbook/ui/preferences.py" line="+100"/>
         <source>Preferences</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2703,12 +2721,12 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
     </message>
     <message>
         <location line="+4"/>
-        <location line="+119"/>
+        <location line="+124"/>
         <source>Logbook opened at start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-119"/>
         <source>Opened when Incident Logbook starts without a file named on its command line or in $LOGBOOK_DB; leave empty for the usual place. A file or a database URL.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2833,7 +2851,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+79"/>
         <source>{0} is a folder: name a logbook file in it.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3241,7 +3259,12 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+29"/>
+        <source>Counting the incidents that match…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>from {0} to {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3339,7 +3362,7 @@ The newest backup of it was taken {1}. Restore it? The damaged file is kept as a
 <context>
     <name>TrashDialog</name>
     <message>
-        <location filename="../../logbook/ui/trash_dialog.py" line="+52"/>
+        <location filename="../../logbook/ui/trash_dialog.py" line="+54"/>
         <source>Trash</source>
         <translation type="unfinished"></translation>
     </message>
